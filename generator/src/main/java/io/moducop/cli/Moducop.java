@@ -1,0 +1,55 @@
+package io.moducop.cli;
+
+import io.moducop.Diagnostic;
+import io.moducop.UserError;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point: {@code moducop <command>}. */
+@Command(name = "moducop",
+        mixinStandardHelpOptions = true,
+        versionProvider = Moducop.Version.class,
+        description = "Turns a YAML board profile into the meta-moducop Yocto layers and a flashable image.",
+        subcommands = {ValidateCommand.class, GenerateCommand.class, SchemaCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Moducop implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs a command line with the given streams; returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Moducop());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof UserError ue) {
+                for (Diagnostic d : ue.diagnostics()) {
+                    err.println(d.format());
+                }
+                err.flush();
+                return ue.exitCode();
+            }
+            throw ex;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Moducop.class.getPackage().getImplementationVersion();
+            return new String[] {"moducop " + (v == null ? "dev" : v) + " (Yocto scarthgap)"};
+        }
+    }
+}

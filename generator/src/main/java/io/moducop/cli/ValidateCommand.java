@@ -1,0 +1,30 @@
+package io.moducop.cli;
+
+import io.moducop.profile.Profile;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        versionProvider = Moducop.Version.class,
+        description = "Check profiles against the profile schema and the board's constraints.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:all profiles are valid", "2:a profile is invalid (file:line:col: message)"})
+final class ValidateCommand implements Callable<Integer> {
+
+    @Mixin
+    ProfileArgs profiles;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        for (Profile p : profiles.load()) {
+            spec.commandLine().getOut().printf("%s: ok (MACHINE %s on %s)%n", p.source(), p.board().name(), p.base().machine());
+        }
+        return 0;
+    }
+}

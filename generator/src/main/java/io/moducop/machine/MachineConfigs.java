@@ -1,0 +1,87 @@
+package io.moducop.machine;
+
+import io.moducop.UserError;
+import io.moducop.profile.DidYouMean;
+import io.moducop.profile.SchemaValidator;
+import io.moducop.profile.ValidatedTree;
+import io.moducop.profile.YamlSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The base boards shipped in machine-configs/ (inside the jar). */
+public final class MachineConfigs {
+
+    /** The base boards this release ships; each has machine-configs/NAME.yaml. */
+    public static final List<String> KNOWN = List.of("beaglebone-yocto", "qemuarm64", "raspberrypi4-64");
+
+    private static final SchemaValidator SCHEMA = SchemaValidator.fromResource("machine-configs/machine-config.schema.json");
+    private static final Map<String, MachineConfig> CACHE = new ConcurrentHashMap<>();
+
+    private MachineConfigs() {
+    }
+
+    public static boolean exists(String id) {
+        return KNOWN.contains(id);
+    }
+
+    public static String hint(String id) {
+        return DidYouMean.hint(id, KNOWN);
+    }
+
+    public static MachineConfig load(String id) {
+        if (!exists(id)) {
+            throw UserError.of("machine-configs/" + id + ".yaml", "no such base board", hint(id));
+        }
+        return CACHE.computeIfAbsent(id, MachineConfigs::read);
+    }
+
+    private static MachineConfig read(String id) {
+        String resource = "machine-configs/" + id + ".yaml";
+        String text;
+        try (InputStream in = MachineConfigs.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resource);
+            }
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return fromTree(id, SCHEMA.validate(resource, YamlSource.parse(resource, text)));
+    }
+
+    @SuppressWarnings("unchecked")
+    static MachineConfig fromTree(String id, ValidatedTree t) {
+        List<MachineConfig.SourceLayer> layers = ((List<Map<String, Object>>) t.get("layers")).stream()
+                .map(m -> new MachineConfig.SourceLayer((String) m.get("name"), (String) m.get("url"),
+                        (String) m.get("branch"), (List<String>) m.get("paths")))
+                .toList();
+        List<MachineConfig.Setting> settings = ((List<Map<String, Object>>) t.get("settings")).stream()
+                .map(m -> new MachineConfig.Setting((String) m.get("name"), (String) m.get("value")))
+                .toList();
+        return new MachineConfig(
+                id,
+                t.string("machine"),
+                t.string("name"),
+                layers,
+                t.strings("layer-collections"),
+                t.strings("machine-overrides"),
+                t.string("kmachine"),
+                t.strings("partition-tables"),
+                t.string("console"),
+                new MachineConfig.Kernel(t.string("kernel.image"), t.string("kernel.boot-command")),
+                new MachineConfig.DeviceTree(t.string("device-tree.source"), t.string("device-tree.file"),
+                        t.string("device-tree.address")),
+                new MachineConfig.UBoot(t.string("u-boot.interface"), (int) t.integer("u-boot.device"),
+                        t.string("u-boot.arch")),
+                t.string("linux.partition-prefix"),
+                new MachineConfig.UBootEnv(t.string("u-boot-env.device"), t.string("u-boot-env.offset"),
+                        t.string("u-boot-env.size"), t.string("u-boot-env.sector-size"),
+                        t.string("u-boot-env.boot-mount")),
+                t.strings("boot-files-remove"),
+                settings);
+    }
+}

@@ -1,0 +1,20 @@
+[=header]
+require conf/distro/poky.conf
+
+DISTRO = "moducop"
+DISTRO_NAME = "ModuCop"
+DISTRO_VERSION = "1.0"
+DISTRO_CODENAME = "scarthgap"
+
+# podman needs seccomp and ipv6; meta-virtualization wants virtualization.
+DISTRO_FEATURES:append = " systemd usrmerge virtualization seccomp ipv6"
+DISTRO_FEATURES_BACKFILL_CONSIDERED:append = " sysvinit"
+INIT_MANAGER = "systemd"
+
+# /root is a persistent overlay; poky's default home for root is /home/root.
+ROOT_HOME = "/root"
+[#if !distro.containers.dockerAlias()]
+
+# No docker command: podman only.
+PACKAGECONFIG:remove:pn-podman = "docker"
+[/#if]

@@ -1,0 +1,26 @@
+[=header]
+SUMMARY = "ModuCop image: read-only A/B root file system, applications in podman containers"
+LICENSE = "MIT"
+
+inherit core-image
+
+IMAGE_FEATURES += "read-only-rootfs"
+
+IMAGE_INSTALL:append = " \
+    moducop-init \
+    moducop-container-config \
+    podman \
+[#if distro.containers.compose()]
+    podman-compose \
+[/#if]
+"
+
+# Identifies the root file system's content; moducop-init compares it with the one the slot's
+# persistent overlays were made for, to notice that an update replaced the slot.
+ROOTFS_POSTPROCESS_COMMAND += "moducop_rootfs_id;"
+moducop_rootfs_id() {
+    install -d ${IMAGE_ROOTFS}${sysconfdir}/moducop
+    (cd ${IMAGE_ROOTFS} && find . -xdev -type f ! -path ./etc/moducop/rootfs-id -print0 \
+        | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -d' ' -f1 \
+        > ${IMAGE_ROOTFS}${sysconfdir}/moducop/rootfs-id
+}

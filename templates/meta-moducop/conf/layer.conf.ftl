@@ -1,0 +1,12 @@
+[=header]
+BBPATH .= ":${LAYERDIR}"
+
+BBFILES += "${LAYERDIR}/recipes-*/*/*.bb \
+            ${LAYERDIR}/recipes-*/*/*.bbappend"
+
+BBFILE_COLLECTIONS += "moducop"
+BBFILE_PATTERN_moducop = "^${LAYERDIR}/"
+BBFILE_PRIORITY_moducop = "7"
+
+LAYERDEPENDS_moducop = "[#list bsp.layerDepends as d][=d][#sep] [/#list]"
+LAYERSERIES_COMPAT_moducop = "scarthgap"

@@ -1,0 +1,61 @@
+[=header]
+#
+# A/B slot selection with boot counting, using the variables of RAUC's U-Boot bootchooser:
+# BOOT_ORDER lists the slots by preference, BOOT_<slot>_LEFT the tries a slot has left. Each boot
+# takes one try from the first slot in BOOT_ORDER that has one; the booted system marks its slot
+# good, which re-arms the counter. When no slot has a try left, both are re-armed and the board
+# resets, so a device with two broken slots keeps retrying instead of stopping in U-Boot.
+
+test -n "${BOOT_ORDER}" || setenv BOOT_ORDER "A B"
+test -n "${BOOT_A_LEFT}" || setenv BOOT_A_LEFT [=attempts]
+test -n "${BOOT_B_LEFT}" || setenv BOOT_B_LEFT [=attempts]
+
+setenv moducop_slot
+for BOOT_SLOT in "${BOOT_ORDER}"; do
+    if test "x${moducop_slot}" != "x"; then
+        # a slot was chosen already
+    elif test "x${BOOT_SLOT}" = "xA"; then
+        if test ${BOOT_A_LEFT} -gt 0; then
+            setexpr BOOT_A_LEFT ${BOOT_A_LEFT} - 1
+            setenv moducop_slot A
+            setenv moducop_part [=slotA.number()]
+            setenv moducop_root [=m.linuxPartition(slotA.number())]
+        fi
+    elif test "x${BOOT_SLOT}" = "xB"; then
+        if test ${BOOT_B_LEFT} -gt 0; then
+            setexpr BOOT_B_LEFT ${BOOT_B_LEFT} - 1
+            setenv moducop_slot B
+            setenv moducop_part [=slotB.number()]
+            setenv moducop_root [=m.linuxPartition(slotB.number())]
+        fi
+    fi
+done
+
+if test "x${moducop_slot}" = "x"; then
+    echo "ModuCop: no slot has a boot attempt left, re-arming A and B"
+    setenv BOOT_A_LEFT [=attempts]
+    setenv BOOT_B_LEFT [=attempts]
+    saveenv
+    reset
+fi
+
+saveenv
+echo "ModuCop: booting slot ${moducop_slot} (tries left: A=${BOOT_A_LEFT} B=${BOOT_B_LEFT})"
+
+setenv bootargs "console=[=m.console()] root=${moducop_root} rootfstype=ext4 ro rootwait init=/sbin/moducop-init moducop.data=[=m.linuxPartition(data.number())] rauc.slot=${moducop_slot}"
+[#assign disk = m.uboot().interfaceName() + " " + m.uboot().device() + ":${moducop_part}"]
+[#assign fdt = "${" + m.deviceTree().address() + "}"]
+if load [=disk] ${kernel_addr_r} /boot/[=m.kernel().image()]; then
+[#if m.deviceTree().fromFile()]
+    load [=disk] [=fdt] /boot/[=m.deviceTree().file()]
+[/#if]
+    if test -e [=disk] /boot/initramfs; then
+        load [=disk] ${ramdisk_addr_r} /boot/initramfs
+        [=m.kernel().bootCommand()] ${kernel_addr_r} ${ramdisk_addr_r}:${filesize} [=fdt]
+    else
+        [=m.kernel().bootCommand()] ${kernel_addr_r} - [=fdt]
+    fi
+fi
+
+echo "ModuCop: slot ${moducop_slot} did not boot, resetting"
+reset
