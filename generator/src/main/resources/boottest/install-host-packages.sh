@@ -43,13 +43,35 @@ $(list_sources)
 LIST
 
 if [ "$has_backports" = no ]; then
-    # Find the mirror used for the main Debian archive (URI ending in /debian, not
-    # debian-security), in either one-line or deb822 format. Default: deb.debian.org.
+    # Find the mirror used for the main Debian archive: a source with suite "bookworm",
+    # component "main" and a URI ending in /debian (not debian-security), in one-line or
+    # deb822 format. Default: deb.debian.org.
     mirror=""
     while IFS= read -r f; do
         [ -n "$mirror" ] && break
-        m=$(sed -n -e 's/^[[:space:]]*deb[[:space:]]\{1,\}\(\[[^]]*\][[:space:]]\{1,\}\)\{0,1\}\(https\{0,1\}:\/\/[^[:space:]]*\/debian\)\/\{0,1\}[[:space:]]\{1,\}bookworm[[:space:]].*/\2/p' \
-                   -e 's/^[[:space:]]*URIs:[[:space:]]*\(https\{0,1\}:\/\/[^[:space:]]*\/debian\)\/\{0,1\}[[:space:]]*$/\1/p' "$f" | head -n 1)
+        m=$(awk '
+            function check(uris, suites, comps,   n, i, u) {
+                if (found || (" " suites " ") !~ / bookworm / || (" " comps " ") !~ / main /) return
+                n = split(uris, u, " ")
+                for (i = 1; i <= n; i++) if (u[i] ~ /^https?:\/\/.*\/debian\/?$/) { sub(/\/$/, "", u[i]); print u[i]; found = 1; exit }
+            }
+            FILENAME ~ /\.sources$/ {
+                if ($0 ~ /^[ \t]*$/) { check(uris, suites, comps); uris = suites = comps = ""; next }
+                if ($1 == "URIs:") { $1 = ""; uris = $0 }
+                if ($1 == "Suites:") { $1 = ""; suites = $0 }
+                if ($1 == "Components:") { $1 = ""; comps = $0 }
+                if ($1 == "Enabled:" && $2 == "no") { uris = "" }
+                next
+            }
+            $1 == "deb" {
+                i = 2
+                if ($i ~ /^\[/) { while ($i !~ /\]$/ && i < NF) i++; i++ }
+                rest = ""
+                for (j = i + 2; j <= NF; j++) rest = rest " " $j
+                check($i, $(i + 1), rest)
+            }
+            END { if (FILENAME ~ /\.sources$/) check(uris, suites, comps) }
+        ' "$f")
         if [ -n "$m" ]; then
             mirror="$m"
         fi

@@ -1,0 +1,164 @@
+package io.moducop.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.moducop.Cli;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+
+    @TempDir
+    Path tmp;
+
+    private Path profile(String name, String yaml) throws IOException {
+        Path p = tmp.resolve(name);
+        Files.writeString(p, yaml);
+        return p;
+    }
+
+    private static Map<String, byte[]> snapshot(Path dir) throws IOException {
+        Map<String, byte[]> files = new TreeMap<>();
+        if (!Files.exists(dir)) {
+            return files;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                files.put(dir.relativize(p).toString(), Files.readAllBytes(p));
+            }
+        }
+        return files;
+    }
+
+    @Test
+    void badInputExitsTwoWithFileLineColumnAndNoStackTrace() throws IOException {
+        Path p = profile("bad.yaml", "board:\n  name: moducop-x\n  base: qemuarm64\nboot: { attempts: 12 }\n");
+        Cli r = Cli.run("validate", p.toString());
+        assertEquals(2, r.exitCode());
+        assertEquals("bad.yaml:4:19: boot.attempts is 12, must be from 1 to 9", r.err().lines().findFirst().orElseThrow());
+        assertTrue(r.err().contains("  hint: "));
+        assertFalse(r.err().contains("Exception"), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+    }
+
+    @Test
+    void missingFileIsAUserError() {
+        Cli r = Cli.run("validate", tmp.resolve("nope.yaml").toString());
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().startsWith("nope.yaml: no such file"), r.err());
+    }
+
+    @Test
+    void validateWithoutArgumentsChecksTheBuiltInProfile() {
+        Cli r = Cli.run("validate");
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals("qemuarm64.yaml: ok (MACHINE moducop-qemuarm64 on qemuarm64)\n", r.out());
+    }
+
+    @Test
+    void everyCommandHasHelpAndVersion() {
+        for (String cmd : new String[] {"validate", "generate", "schema"}) {
+            assertEquals(0, Cli.run(cmd, "--help").exitCode(), cmd);
+            Cli v = Cli.run(cmd, "--version");
+            assertEquals(0, v.exitCode(), cmd);
+            assertTrue(v.out().startsWith("moducop "), v.out());
+        }
+    }
+
+    @Test
+    void generateIsDeterministicAndLeavesUnchangedFilesAlone() throws IOException {
+        Path out = tmp.resolve("layers");
+        assertEquals(0, Cli.run("generate", "-o", out.toString(), "profiles/qemuarm64.yaml").exitCode());
+        Map<String, byte[]> first = snapshot(out);
+        Path conf = out.resolve("meta-moducop/conf/layer.conf");
+        FileTime old = FileTime.fromMillis(1_000_000_000L);
+        Files.setLastModifiedTime(conf, old);
+
+        Cli again = Cli.run("generate", "-o", out.toString(), "profiles/qemuarm64.yaml");
+        assertEquals(0, again.exitCode());
+        assertTrue(again.out().contains("0 new, 0 changed, 0 removed, " + first.size() + " unchanged"), again.out());
+        assertEquals(old, Files.getLastModifiedTime(conf), "an unchanged file must not be rewritten");
+        Map<String, byte[]> second = snapshot(out);
+        assertEquals(first.keySet(), second.keySet());
+        first.forEach((k, v) -> assertTrue(java.util.Arrays.equals(v, second.get(k)), k));
+    }
+
+    @Test
+    void outputNamesNoHostPathsAndNoTimestamps() throws IOException {
+        Path out = tmp.resolve("layers");
+        Cli.run("generate", "-o", out.toString(), "profiles/qemuarm64.yaml", "profiles/raspberrypi4-64.yaml");
+        for (Map.Entry<String, byte[]> e : snapshot(out).entrySet()) {
+            String text = new String(e.getValue(), java.nio.charset.StandardCharsets.UTF_8);
+            assertFalse(text.contains(tmp.toString()), e.getKey());
+            assertFalse(text.contains(System.getProperty("user.dir")), e.getKey());
+            assertFalse(text.matches("(?s).*20[0-9][0-9]-[01][0-9]-[0-3][0-9].*"), e.getKey() + " has a date");
+        }
+    }
+
+    @Test
+    void aFailedRunLeavesTheEarlierOutputExactlyAsItWas() throws IOException {
+        Path out = tmp.resolve("layers");
+        assertEquals(0, Cli.run("generate", "-o", out.toString(), "profiles/qemuarm64.yaml").exitCode());
+        Map<String, byte[]> before = snapshot(out);
+        Path bad = profile("rpi.yaml", "board: { name: moducop-rpi4, base: raspberrypi4-64 }\n"); // gpt: refused
+        Cli r = Cli.run("generate", "-o", out.toString(), "profiles/qemuarm64.yaml", bad.toString());
+        assertEquals(2, r.exitCode());
+        Map<String, byte[]> after = snapshot(out);
+        assertEquals(before.keySet(), after.keySet());
+        before.forEach((k, v) -> assertTrue(java.util.Arrays.equals(v, after.get(k)), k));
+    }
+
+    @Test
+    void checkListsStaleFilesWritesNothingAndExitsOne() throws IOException {
+        Path out = tmp.resolve("layers");
+        assertEquals(1, Cli.run("generate", "--check", "-o", out.toString()).exitCode());
+        assertFalse(Files.exists(out), "--check must not write");
+        assertEquals(0, Cli.run("generate", "-o", out.toString()).exitCode());
+        assertEquals(0, Cli.run("generate", "--check", "-o", out.toString()).exitCode());
+
+        Path machine = out.resolve("meta-moducop/conf/machine/moducop-qemuarm64.conf");
+        Files.writeString(machine, "# hand edit\n", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(out.resolve("meta-moducop/conf/leftover.conf"), "x\n");
+        Cli r = Cli.run("generate", "--check", "-o", out.toString());
+        assertEquals(1, r.exitCode());
+        assertTrue(r.out().contains("stale:   " + machine), r.out());
+        assertTrue(r.out().contains("extra:   " + out.resolve("meta-moducop/conf/leftover.conf")), r.out());
+
+        assertEquals(0, Cli.run("generate", "-o", out.toString()).exitCode());
+        assertFalse(Files.exists(out.resolve("meta-moducop/conf/leftover.conf")), "stale files are removed");
+    }
+
+    @Test
+    void severalProfilesMustAgreeOnWhatTheDistroLayerHolds() throws IOException {
+        Path other = profile("other.yaml", "board: { name: moducop-other, base: qemuarm64 }\nboot: { attempts: 5 }\n");
+        Cli r = Cli.run("generate", "-o", tmp.resolve("o").toString(), "profiles/qemuarm64.yaml", other.toString());
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().startsWith("other.yaml: boot.attempts differs from qemuarm64.yaml"), r.err());
+
+        Path same = profile("same.yaml", "board: { name: moducop-qemuarm64, base: qemuarm64 }\nstorage: { size: 4GiB }\n");
+        Cli dup = Cli.run("generate", "-o", tmp.resolve("o").toString(), "profiles/qemuarm64.yaml", same.toString());
+        assertEquals(2, dup.exitCode());
+        assertTrue(dup.err().contains("is also used by qemuarm64.yaml"), dup.err());
+    }
+
+    @Test
+    void severalBoardsGiveOneMachineConfEach() throws IOException {
+        Path out = tmp.resolve("layers");
+        assertEquals(0, Cli.run("generate", "-o", out.toString(), "profiles/qemuarm64.yaml",
+                "profiles/beaglebone-yocto.yaml", "profiles/raspberrypi4-64.yaml").exitCode());
+        try (Stream<Path> s = Files.list(out.resolve("meta-moducop/conf/machine"))) {
+            assertEquals(3, s.count());
+        }
+        String layerConf = Files.readString(out.resolve("meta-moducop/conf/layer.conf"));
+        assertTrue(layerConf.contains("LAYERDEPENDS_moducop = \"core yoctobsp raspberrypi\""), layerConf);
+    }
+}

@@ -1,0 +1,60 @@
+package io.moducop.layer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.moducop.HostTools;
+import io.moducop.profile.ProfileLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The generated shell scripts and U-Boot scripts checked by the real tools. */
+class GeneratedScriptsTest {
+
+    @TempDir
+    Path tmp;
+
+    private Path generateAll() throws IOException {
+        var profiles = List.of(
+                ProfileLoader.load(Path.of("profiles/qemuarm64.yaml")),
+                ProfileLoader.load(Path.of("profiles/beaglebone-yocto.yaml")),
+                ProfileLoader.load(Path.of("profiles/raspberrypi4-64.yaml")));
+        Path out = tmp.resolve("layers");
+        new OutputTree(out, LayerGenerator.LAYERS).write(new LayerGenerator().generate(profiles));
+        return out;
+    }
+
+    @Test
+    void shellScriptsPassShellcheckAsPosixSh() throws IOException {
+        HostTools.require("shellcheck", "shellcheck");
+        Path out = generateAll();
+        Path files = out.resolve("meta-moducop-distro/recipes-core/moducop-init/files");
+        for (String script : List.of("moducop-init", "moducop-mark-good")) {
+            Path p = files.resolve(script);
+            assertTrue(Files.readString(p).startsWith("#!/bin/sh\n"), script + " must be a POSIX sh script");
+            HostTools.Result r = HostTools.run(List.of("shellcheck", "--shell=sh", "--severity=style", p.toString()));
+            assertEquals(0, r.exitCode(), script + ":\n" + r.output());
+        }
+    }
+
+    @Test
+    void bootScriptsCompileWithMkimage() throws IOException {
+        HostTools.require("mkimage", "u-boot-tools");
+        Path out = generateAll();
+        Map<String, String> arch = Map.of("moducop-qemuarm64", "arm64", "moducop-beaglebone", "arm", "moducop-rpi4", "arm64");
+        for (Map.Entry<String, String> e : arch.entrySet()) {
+            Path cmd = out.resolve("meta-moducop/recipes-bsp/moducop-boot/files/" + e.getKey() + "/boot.cmd");
+            Path scr = tmp.resolve(e.getKey() + ".scr");
+            HostTools.Result r = HostTools.run(List.of("mkimage", "-A", e.getValue(), "-T", "script", "-C", "none",
+                    "-n", "ModuCop A/B boot", "-d", cmd.toString(), scr.toString()));
+            assertEquals(0, r.exitCode(), r.output());
+            HostTools.Result info = HostTools.run(List.of("mkimage", "-l", scr.toString()));
+            assertTrue(info.output().contains("Linux Script"), info.output());
+        }
+    }
+}
