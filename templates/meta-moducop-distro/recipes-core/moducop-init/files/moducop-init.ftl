@@ -69,9 +69,10 @@ is_blank() {
     [ "$(dd if="$1" bs=65536 count=16 2> /dev/null | tr -d '\000' | wc -c)" -eq 0 ]
 }
 
+# The root file system is mounted already, so its disk is known; allow a moment for the rest.
 wait_for_device() {
     tries=0
-    while [ ! -b "$1" ] && [ "$tries" -lt 50 ]; do
+    while [ ! -b "$1" ] && [ "$tries" -lt 20 ]; do
         sleep 0.1
         tries=$((tries + 1))
     done
@@ -86,15 +87,16 @@ mount_data() {
         warn_loudly "data partition $dev does not exist"
     else
         if command -v e2fsck > /dev/null && ! is_blank "$dev"; then
-            e2fsck -p "$dev" > /dev/null 2>&1
-            [ $? -lt 4 ] || log "e2fsck could not repair $dev"
+            rc=0
+            e2fsck -p "$dev" > /dev/null 2>&1 || rc=$?
+            [ "$rc" -lt 4 ] || log "e2fsck could not repair $dev (exit $rc)"
         fi
         if mount -t ext4 -o noatime,nodev "$dev" "$DATA" 2> /dev/null; then
             return 0
         fi
         if is_blank "$dev"; then
             log "data partition $dev is blank: formatting it (ext4, label data)"
-            if mke2fs -q -t ext4 -L data "$dev" && mount -t ext4 -o noatime,nodev "$dev" "$DATA"; then
+            if mkfs.ext4 -q -L data "$dev" && mount -t ext4 -o noatime,nodev "$dev" "$DATA"; then
                 return 0
             fi
             warn_loudly "formatting data partition $dev failed"

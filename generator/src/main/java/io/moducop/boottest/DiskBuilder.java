@@ -1,0 +1,216 @@
+package io.moducop.boottest;
+
+import io.moducop.profile.PartitionLayout;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Builds disk images with the profile's partition layout from the generated files, without root
+ * or loop devices: sfdisk on a sparse file, mkfs.vfat -C + mcopy, mkfs.ext4 -d, then the
+ * partition images copied in at their offsets (zero blocks skipped, so the disk stays sparse).
+ */
+final class DiskBuilder {
+
+    /** What the data partition holds before the first boot. */
+    enum Data { BLANK, MISSING, FOREIGN }
+
+    private static final String GPT_BASIC_DATA = "EBD0A0A2-B9E5-4433-87C0-68B6B72699C7";
+    private static final String GPT_LINUX = "0FC63DAF-8483-4772-8E79-3D69D8477DE4";
+
+    private final HostAssets assets;
+    private final PartitionLayout layout;
+    private final Path work;
+    private final Map<String, Path> images = new ConcurrentHashMap<>();
+
+    DiskBuilder(HostAssets assets, PartitionLayout layout, Path work) {
+        this.assets = assets;
+        this.layout = layout;
+        this.work = work;
+    }
+
+    PartitionLayout layout() {
+        return layout;
+    }
+
+    /** The vfat boot partition holding boot.scr compiled from {@code bootCmd} by mkimage. */
+    synchronized Path bootPartition(String bootCmd) throws IOException {
+        return images.computeIfAbsent("boot-" + sha256(bootCmd), key -> build(() -> {
+            Path cmd = work.resolve(key + ".cmd");
+            Path scr = work.resolve(key + ".scr");
+            Path img = work.resolve(key + ".img");
+            Files.writeString(cmd, bootCmd);
+            run(assets.tool("mkimage").toString(), "-A", "arm64", "-T", "script", "-C", "none",
+                    "-n", "ModuCop A/B boot", "-d", cmd.toString(), scr.toString());
+            Files.deleteIfExists(img);
+            run(assets.tool("mkfs.vfat").toString(), "-C", "-n", "BOOT", img.toString(),
+                    String.valueOf(layout.part("boot").size() / 1024));
+            run(assets.tool("mcopy").toString(), "-i", img.toString(), scr.toString(), "::/boot.scr");
+            return img;
+        }));
+    }
+
+    /**
+     * A root slot: the small Debian arm64 root file system with the generated overlay init as
+     * /sbin/moducop-init and boot-test's reporter as /sbin/init. {@code bootable} false leaves out
+     * the kernel, so U-Boot's load fails as on a slot holding no system.
+     */
+    synchronized Path rootSlot(String label, boolean bootable, String overlayInit) throws IOException {
+        String key = label + (bootable ? "-ok-" : "-broken-") + sha256(overlayInit);
+        return images.computeIfAbsent(key, k -> build(() -> {
+            Path dir = work.resolve(k + ".d");
+            run("rm", "-rf", dir.toString());
+            run("cp", "-a", assets.rootfs().toString(), dir.toString());
+            Files.createDirectories(dir.resolve("boot"));
+            Files.createDirectories(dir.resolve("etc/moducop"));
+            if (bootable) {
+                Files.copy(assets.kernel(), dir.resolve("boot/Image"));
+                Files.copy(assets.initramfs(), dir.resolve("boot/initramfs"));
+            }
+            writeExecutable(dir.resolve("sbin/moducop-init"), overlayInit);
+            Files.deleteIfExists(dir.resolve("sbin/init"));
+            try (var in = DiskBuilder.class.getClassLoader().getResourceAsStream("boottest/test-init.sh")) {
+                writeExecutable(dir.resolve("sbin/init"), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+            Files.writeString(dir.resolve("etc/moducop/rootfs-id"), "boottest-" + label + "\n");
+            Path img = work.resolve(k + ".img");
+            Files.deleteIfExists(img);
+            run(assets.tool("mkfs.ext4").toString(), "-q", "-F", "-L", label, "-E", "root_owner=0:0", "-d", dir.toString(),
+                    img.toString(), layout.part(label).size() / 1024 + "k");
+            run("rm", "-rf", dir.toString());
+            return img;
+        }));
+    }
+
+    /** A whole disk: partition table, boot, both slots and the data partition as asked. */
+    Path assemble(Path disk, Path boot, Path rootA, Path rootB, Data data) throws IOException {
+        Files.deleteIfExists(disk);
+        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
+            f.setLength(layout.storage());
+        }
+        List<PartitionLayout.Part> parts = layout.parts().stream()
+                .filter(p -> data != Data.MISSING || !p.name().equals("data")).toList();
+        StringBuilder table = new StringBuilder();
+        boolean gpt = "gpt".equals(layout.table());
+        table.append("label: ").append(gpt ? "gpt" : "dos").append("\nunit: sectors\n");
+        for (PartitionLayout.Part p : parts) {
+            table.append("start=").append(p.start() / 512).append(", size=").append(p.size() / 512).append(", type=");
+            if (gpt) {
+                table.append(p.name().equals("boot") ? GPT_BASIC_DATA : GPT_LINUX).append(", name=").append(p.name());
+            } else {
+                table.append(p.name().equals("boot") ? "c, bootable" : "83");
+            }
+            table.append('\n');
+        }
+        Path script = disk.resolveSibling(disk.getFileName() + ".sfdisk");
+        Files.writeString(script, table);
+        run(List.of("sh", "-c", "\"$0\" -q --no-reread --no-tell-kernel \"$1\" < \"$2\"",
+                assets.tool("sfdisk").toString(), disk.toString(), script.toString()));
+        copyInto(boot, disk, layout.part("boot").start());
+        copyInto(rootA, disk, layout.part("rootA").start());
+        copyInto(rootB, disk, layout.part("rootB").start());
+        if (data == Data.FOREIGN) {
+            copyInto(foreignData(), disk, layout.part("data").start());
+        }
+        return disk;
+    }
+
+    /** SHA-256 of the data partition's first MiB: proves a foreign file system was left alone. */
+    String dataFingerprint(Path disk) throws IOException {
+        byte[] head = new byte[1 << 20];
+        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "r")) {
+            f.seek(layout.part("data").start());
+            f.readFully(head);
+        }
+        return sha256(head);
+    }
+
+    private synchronized Path foreignData() throws IOException {
+        return images.computeIfAbsent("foreign-vfat", k -> build(() -> {
+            Path img = work.resolve("foreign-vfat.img");
+            Files.deleteIfExists(img);
+            run(assets.tool("mkfs.vfat").toString(), "-C", "-n", "FOREIGN", img.toString(), "32768");
+            return img;
+        }));
+    }
+
+    private static void copyInto(Path part, Path disk, long offset) throws IOException {
+        byte[] buf = new byte[1 << 16];
+        try (var in = Files.newInputStream(part); RandomAccessFile out = new RandomAccessFile(disk.toFile(), "rw")) {
+            long pos = offset;
+            int n;
+            while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
+                if (!allZero(buf, n)) {
+                    out.seek(pos);
+                    out.write(buf, 0, n);
+                }
+                pos += n;
+            }
+        }
+    }
+
+    private static boolean allZero(byte[] b, int n) {
+        for (int i = 0; i < n; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void writeExecutable(Path p, String content) throws IOException {
+        Files.writeString(p, content);
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    static void run(String... cmd) throws IOException {
+        run(List.of(cmd));
+    }
+
+    static void run(List<String> cmd) throws IOException {
+        Process p = new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (p.waitFor() != 0) {
+                throw new IOException(String.join(" ", cmd) + " failed:\n" + out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private interface IoSupplier {
+        Path get() throws IOException;
+    }
+
+    private static Path build(IoSupplier s) {
+        try {
+            return s.get();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static String sha256(String s) {
+        return sha256(s.getBytes(StandardCharsets.UTF_8)).substring(0, 12);
+    }
+
+    static String sha256(byte[] b) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.moducop.boottest;
+
+import io.moducop.UserError;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What boot-test runs on the host: QEMU, Debian's qemu_arm64 U-Boot, and a Debian arm64 kernel,
+ * busybox initramfs and small root file system, prepared once by prepare-assets.sh into a cache
+ * directory and reused.
+ */
+public record HostAssets(Path cache, Map<String, Path> tools) {
+
+    public static final int HOST_SETUP_MISSING = 3;
+
+    public Path kernel() {
+        return cache.resolve("Image");
+    }
+
+    public Path initramfs() {
+        return cache.resolve("initramfs.cpio.gz");
+    }
+
+    public Path rootfs() {
+        return cache.resolve("rootfs");
+    }
+
+    public Path tool(String name) {
+        Path p = tools.get(name);
+        if (p == null) {
+            throw new IllegalStateException("prepare-assets.sh did not report " + name);
+        }
+        return p;
+    }
+
+    /** Runs prepare-assets.sh (quick when the cache is complete). */
+    public static HostAssets prepare(Path cache) {
+        try {
+            Files.createDirectories(cache);
+            Path script = cache.resolve("prepare-assets.sh");
+            try (InputStream in = HostAssets.class.getClassLoader().getResourceAsStream("boottest/prepare-assets.sh")) {
+                byte[] content = in.readAllBytes();
+                if (!Files.exists(script) || !java.util.Arrays.equals(Files.readAllBytes(script), content)) {
+                    Files.write(script, content);
+                }
+            }
+            Process p = new ProcessBuilder("bash", script.toString(), cache.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int rc = p.waitFor();
+            if (rc == HOST_SETUP_MISSING) {
+                throw UserError.of("boot-test", "the host lacks what boot-test needs:\n" + out.strip(),
+                        "as root, run generator/src/main/resources/boottest/install-host-packages.sh (Debian 12)", HOST_SETUP_MISSING);
+            }
+            if (rc != 0) {
+                throw UserError.of("boot-test", "preparing the QEMU assets in " + cache + " failed:\n" + out.strip(), null, 1);
+            }
+            Map<String, Path> tools = new LinkedHashMap<>();
+            for (String line : Files.readAllLines(cache.resolve("tools.txt"))) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    tools.put(line.substring(0, eq), Path.of(line.substring(eq + 1)));
+                }
+            }
+            return new HostAssets(cache, tools);
+        } catch (IOException e) {
+            throw UserError.of("boot-test", "cannot prepare " + cache + ": " + e.getMessage(), null, 1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw UserError.of("boot-test", "interrupted", null, 1);
+        }
+    }
+}

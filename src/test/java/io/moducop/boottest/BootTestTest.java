@@ -1,0 +1,84 @@
+package io.moducop.boottest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.moducop.Cli;
+import io.moducop.HostTools;
+import io.moducop.layer.LayerGenerator;
+import io.moducop.profile.PartitionLayout;
+import io.moducop.profile.Profile;
+import io.moducop.profile.ProfileLoader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SortedMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * boot-test for real: QEMU, Debian's U-Boot and an arm64 kernel. The downloaded assets are cached
+ * in MODUCOP_BOOT_TEST_CACHE (default ~/.cache/moducop/boot-test).
+ */
+class BootTestTest {
+
+    static Path cache;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void hostTools() {
+        HostTools.require("qemu-system-aarch64", "qemu-system-arm (from bookworm-backports)");
+        HostTools.require("mkimage", "u-boot-tools");
+        cache = Path.of(System.getenv().getOrDefault("MODUCOP_BOOT_TEST_CACHE",
+                System.getProperty("user.home") + "/.cache/moducop/boot-test"));
+    }
+
+    @Test
+    void everyScenarioPassesForTheDefaultProfile() {
+        Cli r = Cli.run("boot-test", "--cache", cache.toString(), "--work", work.toString());
+        System.out.println(r.out());
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        assertTrue(r.out().contains("boot-test: 7 passed, 0 failed"), r.out());
+    }
+
+    @Test
+    void aRealBoardProfileIsTestedWithQemusDevicesAndSaysSo() {
+        Cli r = Cli.run("boot-test", "--cache", cache.toString(), "--work", work.toString(),
+                "--scenario", "first-boot", "profiles/raspberrypi4-64.yaml");
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        assertTrue(r.out().startsWith("raspberrypi4-64.yaml is for Raspberry Pi 4 (64 bit): boot-test runs its generated"
+                + " boot logic with the QEMU arm64 board's devices"), r.out());
+        assertTrue(r.out().contains("rauc.slot=A"), r.out());
+    }
+
+    /** The harness can fail: a boot script that never counts down must fail the fallback scenario. */
+    @Test
+    void aBootScriptThatNeverDecrementsFailsTheFallbackScenario() throws IOException, InterruptedException {
+        BootTest.BootFlow good = flowOf(ProfileLoader.loadDefault());
+        String broken = good.bootCmd().lines()
+                .filter(l -> !l.contains("setexpr BOOT_A_LEFT"))
+                .reduce("", (a, b) -> a + b + "\n");
+        assertFalse(broken.equals(good.bootCmd()), "the mutation must change the script");
+        BootTest.BootFlow flow = new BootTest.BootFlow(broken, good.overlayInit(), good.attempts(), good.board(), good.layout());
+        List<ScenarioResult> results = new BootTest(HostAssets.prepare(cache), flow, work).run(List.of("fallback"), 1);
+        ScenarioResult r = results.get(0);
+        assertFalse(r.passed(), "a script that never decrements BOOT_A_LEFT must not pass: " + r);
+        assertTrue(r.failures().stream().anyMatch(f -> f.contains("BOOT_A_LEFT=2")), r.failures().toString());
+    }
+
+    private static BootTest.BootFlow flowOf(Profile p) {
+        SortedMap<String, byte[]> files = new LayerGenerator().generate(List.of(p));
+        String machine = p.board().name();
+        return new BootTest.BootFlow(
+                new String(files.get("meta-moducop/recipes-bsp/moducop-boot/files/" + machine + "/boot.cmd"), StandardCharsets.UTF_8),
+                new String(files.get("meta-moducop-distro/recipes-core/moducop-init/files/moducop-init"), StandardCharsets.UTF_8),
+                p.bootAttempts(), p.base(),
+                PartitionLayout.compute(p.storage().size(), p.storage().table(), p.partitions().boot(),
+                        p.partitions().rootfs(), p.partitions().data()).layout().orElseThrow());
+    }
+}
