@@ -7,7 +7,7 @@ DISTRO_VERSION = "1.0"
 DISTRO_CODENAME = "scarthgap"
 
 # podman needs seccomp and ipv6; meta-virtualization wants virtualization.
-DISTRO_FEATURES:append = " systemd usrmerge virtualization seccomp ipv6"
+DISTRO_FEATURES:append = " systemd usrmerge virtualization seccomp ipv6[#if distro.ota.rauc()] rauc[/#if]"
 DISTRO_FEATURES_BACKFILL_CONSIDERED:append = " sysvinit"
 INIT_MANAGER = "systemd"
 

@@ -10,6 +10,9 @@ IMAGE_INSTALL:append = " \
     moducop-init \
     moducop-container-config \
     podman \
+[#if distro.ota.rauc()]
+    rauc \
+[/#if]
 [#if distro.containers.compose()]
     podman-compose \
 [/#if]

@@ -1,11 +1,24 @@
 [=header]
-SUMMARY = "ModuCop early init: data partition, persistent and tmpfs overlays, slot mark-good"
+SUMMARY = "ModuCop early init: data partition, persistent and tmpfs overlays[#if !distro.ota.rauc()], slot mark-good[/#if]"
 DESCRIPTION = "Runs as init= before systemd: mounts the data partition (formatting it when blank), \
 overlays [#list distro.overlays.persistent() as d][=d][#sep], [/#list] on it and [#list distro.overlays.volatileDirs() as d][=d][#sep], [/#list] on tmpfs, \
-then starts systemd. A service marks the booted slot good once boot-complete.target is reached."
+then starts systemd.[#if !distro.ota.rauc()] A service marks the booted slot good once boot-complete.target is reached.[/#if]"
 LICENSE = "MIT"
 LIC_FILES_CHKSUM = "file://${COMMON_LICENSE_DIR}/MIT;md5=0835ade698e0bcf8506ecda2f7b4f302"
 
+[#if distro.ota.rauc()]
+SRC_URI = "file://moducop-init"
+S = "${WORKDIR}"
+
+# RAUC's rauc-mark-good.service marks the booted slot good.
+do_install() {
+    install -D -m 0755 ${S}/moducop-init ${D}${base_sbindir}/moducop-init
+    install -d ${D}/data
+}
+
+FILES:${PN} += "/data"
+RDEPENDS:${PN} = "e2fsprogs-mke2fs e2fsprogs-e2fsck"
+[#else]
 SRC_URI = " \
     file://moducop-init \
     file://moducop-mark-good \
@@ -26,3 +39,4 @@ do_install() {
 
 FILES:${PN} += "/data"
 RDEPENDS:${PN} = "e2fsprogs-mke2fs e2fsprogs-e2fsck libubootenv-bin"
+[/#if]

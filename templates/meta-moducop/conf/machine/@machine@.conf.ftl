@@ -3,10 +3,9 @@
 #@DESCRIPTION: [=description]
 [=header]
 
-[#if m.machineOverrides()?has_content]
-MACHINEOVERRIDES =. "[#list m.machineOverrides() as o][=o]:[/#list]"
+# moducop-board: the override the layer's bbappends are gated on
+MACHINEOVERRIDES =. "[#list m.machineOverrides() as o][=o]:[/#list]moducop-board:"
 
-[/#if]
 require conf/machine/[=m.machine()].conf
 [#if m.kmachine()??]
 
@@ -23,7 +22,7 @@ KMACHINE = "[=m.kmachine()]"
 MACHINE_ESSENTIAL_EXTRA_RDEPENDS += "kernel-image[#if m.deviceTree().fromFile()] kernel-devicetree[/#if] moducop-boot"
 EXTRA_IMAGEDEPENDS += "virtual/bootloader moducop-boot"
 
-IMAGE_FSTYPES += "wic wic.bmap"
+IMAGE_FSTYPES += "wic wic.bmap[#if p.ota().rauc()] ext4[/#if]"
 WKS_FILE = "[=p.board().name()].wks"
 [#if m.bootFilesRemove()?has_content]
 IMAGE_BOOT_FILES:remove = "[#list m.bootFilesRemove() as f][=f][#sep] [/#list]"
@@ -34,3 +33,8 @@ IMAGE_BOOT_FILES:append = " moducop-boot.scr;boot.scr"
 MODUCOP_BOOT_MOUNT = "[=env.bootMount()]"
 [/#if]
 do_image_wic[depends] += "moducop-boot:do_deploy"
+[#if p.ota().rauc()]
+
+# RAUC installs only bundles made for this compatible string (system.conf has the same).
+MODUCOP_RAUC_COMPATIBLE = "[=p.ota().compatible()]"
+[/#if]

@@ -1,3 +1,4 @@
+[#if !distro.ota.rauc()]
 #!/bin/sh
 [=header]
 #
@@ -25,3 +26,4 @@ case "$slot" in
 esac
 
 exec fw_setenv "BOOT_${slot}_LEFT" "$ATTEMPTS"
+[/#if]

@@ -1,3 +1,4 @@
+[#if !distro.ota.rauc()]
 [=header]
 [Unit]
 Description=Mark the booted ModuCop slot good
@@ -11,3 +12,4 @@ ExecStart=/usr/sbin/moducop-mark-good
 
 [Install]
 WantedBy=multi-user.target
+[/#if]

@@ -195,4 +195,44 @@ class ProfileValidationTest {
                 "board: { name: Bad, base: qemuarm64, colour: red }\nboot: { attempts: 0 }\n"));
         assertEquals(3, e.diagnostics().size(), e.diagnostics().toString());
     }
+
+    @Test
+    void otaDefaultsToRaucWithTheBoardNameAsCompatible() {
+        Profile p = ProfileLoader.parse("profile.yaml", BOARD);
+        assertTrue(p.ota().rauc());
+        assertEquals("moducop-test", p.ota().compatible());
+        assertEquals(null, p.ota().keyringPem());
+        assertEquals("env:MODUCOP_RAUC_KEY", p.ota().signingKey());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a\"b", "x;reboot", "$(id)", "name=value", "[system]", "a`b`", "a'b", "tab\there"})
+    void compatibleStringsRaucOrTheShellWouldMisreadAreRefused(String compatible) {
+        Diagnostic d = only(BOARD + "ota: { compatible: '" + compatible.replace("'", "''") + "' }\n");
+        assertEquals(4, d.line());
+        assertTrue(d.message().startsWith("ota.compatible"), d.message());
+    }
+
+    @Test
+    void aMissingKeyringIsReportedWhereItIsNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        UserError e = assertThrows(UserError.class, () -> ProfileLoader.parse("p.yaml",
+                BOARD + "ota:\n  keyring: keys/ca.cert.pem\n", dir));
+        Diagnostic d = e.diagnostics().get(0);
+        assertEquals("p.yaml:5:12: keyring keys/ca.cert.pem does not exist (relative to the profile)", d.format().lines().findFirst().orElseThrow());
+        assertTrue(d.hint().contains("moducop keys --dev keys"), d.hint());
+    }
+
+    @Test
+    void aKeyringHoldingAPrivateKeyIsRefused(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("ring.pem"),
+                "-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\ny\n-----END PRIVATE KEY-----\n");
+        UserError e = assertThrows(UserError.class, () -> ProfileLoader.parse("p.yaml", BOARD + "ota: { keyring: ring.pem }\n", dir));
+        assertTrue(e.diagnostics().get(0).message().contains("contains a private key"), e.diagnostics().toString());
+    }
+
+    @Test
+    void signingLocationsAreChecked() {
+        assertTrue(only(BOARD + "ota: { signing: { key: \"env:lower\" } }\n").message().startsWith("ota.signing.key"));
+        assertTrue(only(BOARD + "ota: { signing: { cert: \"$(cat /etc/shadow)\" } }\n").message().startsWith("ota.signing.cert"));
+    }
 }

@@ -61,8 +61,11 @@ public final class LayerGenerator {
         return out;
     }
 
+    /** A template that renders to nothing (its content is conditional) produces no file. */
     private static void put(SortedMap<String, byte[]> out, String name, String content) {
-        out.put(name, content.getBytes(StandardCharsets.UTF_8));
+        if (!content.isEmpty()) {
+            out.put(name, content.getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     private static String outputName(String template, String prefix, Profile p) {
@@ -79,9 +82,10 @@ public final class LayerGenerator {
         LinkedHashMap<String, MachineConfig.SourceLayer> sourceLayers = new LinkedHashMap<>();
         List<PartitionLayout> layouts = new ArrayList<>();
         List<Map<String, Object>> sizes = new ArrayList<>();
+        boolean rauc = profiles.stream().anyMatch(p -> p.ota().rauc());
         for (Profile p : profiles) {
             depends.addAll(p.base().layerCollections());
-            p.base().layers().forEach(l -> sourceLayers.putIfAbsent(l.name(), l));
+            p.sourceLayers().forEach(l -> sourceLayers.putIfAbsent(l.name(), l));
             PartitionLayout layout = layoutOf(p);
             layouts.add(layout);
             sizes.add(Map.of(
@@ -95,11 +99,17 @@ public final class LayerGenerator {
         bsp.put("machines", profiles.stream().map(p -> p.board().name()).toList());
         bsp.put("layerDepends", List.copyOf(depends));
         bsp.put("sourceLayers", List.copyOf(sourceLayers.values()));
+        bsp.put("rauc", rauc);
+        if (rauc) {
+            depends.add("rauc");
+            bsp.put("layerDepends", List.copyOf(depends));
+        }
 
         Map<String, Object> distro = new LinkedHashMap<>();
         distro.put("attempts", first.bootAttempts());
         distro.put("overlays", first.overlays());
         distro.put("containers", first.containers());
+        distro.put("ota", first.ota());
 
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("header", header(sources));
@@ -153,6 +163,7 @@ public final class LayerGenerator {
             differ(errors, p, first, "boot.attempts", p.bootAttempts(), first.bootAttempts());
             differ(errors, p, first, "overlays", p.overlays(), first.overlays());
             differ(errors, p, first, "containers", p.containers(), first.containers());
+            differ(errors, p, first, "ota.client", p.ota().client(), first.ota().client());
         }
         if (!errors.isEmpty()) {
             throw new UserError(errors);

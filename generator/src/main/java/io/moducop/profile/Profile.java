@@ -15,7 +15,8 @@ public record Profile(
         PartitionSizes partitions,
         int bootAttempts,
         Overlays overlays,
-        Containers containers) {
+        Containers containers,
+        Ota ota) {
 
     public record Board(String name, String description) {
     }
@@ -33,8 +34,33 @@ public record Profile(
     public record Containers(List<String> registries, boolean dockerAlias, boolean compose) {
     }
 
+    /**
+     * Update client settings. {@code keyringPem} is the CA certificate text to ship (null: the
+     * build configuration names the keyring); key and cert are locations the build reads
+     * ({@code env:NAME} or a path), never content.
+     */
+    public record Ota(String client, String compatible, String keyringPem, String signingKey, String signingCert) {
+        public boolean rauc() {
+            return "rauc".equals(client);
+        }
+    }
+
+    /** The meta-rauc repository, needed with the RAUC update client. */
+    public static final MachineConfig.SourceLayer META_RAUC = new MachineConfig.SourceLayer(
+            "meta-rauc", "https://github.com/rauc/meta-rauc.git", "scarthgap", List.of("."));
+
+    /** The source repositories a build of this profile needs: the base board's, then the update client's. */
+    public List<MachineConfig.SourceLayer> sourceLayers() {
+        if (!ota.rauc()) {
+            return base.layers();
+        }
+        List<MachineConfig.SourceLayer> all = new java.util.ArrayList<>(base.layers());
+        all.add(META_RAUC);
+        return List.copyOf(all);
+    }
+
     /** The same profile on another base board (boot-test runs real-board logic on QEMU's devices). */
     public Profile withBase(MachineConfig other) {
-        return new Profile(source, board, other, storage, partitions, bootAttempts, overlays, containers);
+        return new Profile(source, board, other, storage, partitions, bootAttempts, overlays, containers, ota);
     }
 }

@@ -31,13 +31,13 @@ public final class ProfileLoader {
 
     public static Profile load(Path file) {
         String name = displayName(file);
-        return parse(name, YamlSource.read(file, name));
+        return parse(name, YamlSource.read(file, name), file.toAbsolutePath().getParent());
     }
 
     /** The profile built into the tool, used when no profile is given. */
     public static Profile loadDefault() {
         try (var in = ProfileLoader.class.getClassLoader().getResourceAsStream(DEFAULT_PROFILE)) {
-            return parse("qemuarm64.yaml", new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            return parse("qemuarm64.yaml", new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), null);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
@@ -49,6 +49,11 @@ public final class ProfileLoader {
     }
 
     public static Profile parse(String name, String text) {
+        return parse(name, text, null);
+    }
+
+    /** {@code dir} is where the profile lives, for files it names (null: it names none). */
+    public static Profile parse(String name, String text, Path dir) {
         ValidatedTree t = SCHEMA.validate(name, YamlSource.parse(name, text));
         List<Diagnostic> errors = new ArrayList<>();
 
@@ -97,9 +102,11 @@ public final class ProfileLoader {
                 errors.add(at(t, t.positions().containsKey("storage.size") ? "storage.size" : where, r.error(), r.hint()));
             }
         }
+        String keyring = t.string("ota.keyring") == null ? null : readKeyring(t, dir, errors);
         if (!errors.isEmpty()) {
             throw new UserError(errors);
         }
+        String compatible = t.string("ota.compatible") != null ? t.string("ota.compatible") : t.string("board.name");
         return new Profile(name,
                 new Profile.Board(t.string("board.name"), t.string("board.description")),
                 base,
@@ -108,7 +115,44 @@ public final class ProfileLoader {
                 (int) t.integer("boot.attempts"),
                 new Profile.Overlays(List.copyOf(persistent), List.copyOf(volatileDirs)),
                 new Profile.Containers(List.copyOf(t.strings("containers.registries")),
-                        t.bool("containers.docker-alias"), t.bool("containers.compose")));
+                        t.bool("containers.docker-alias"), t.bool("containers.compose")),
+                new Profile.Ota(t.string("ota.client"), compatible, keyring,
+                        t.string("ota.signing.key"), t.string("ota.signing.cert")));
+    }
+
+    /** The keyring is shipped on every device: it must be certificates and nothing else. */
+    private static String readKeyring(ValidatedTree t, Path dir, List<Diagnostic> errors) {
+        String rel = t.string("ota.keyring");
+        if (dir == null) {
+            errors.add(at(t, "ota.keyring", "a built-in profile cannot name a keyring file", "copy the profile next to the keyring"));
+            return null;
+        }
+        Path file = dir.resolve(rel).normalize();
+        String text;
+        try {
+            if (java.nio.file.Files.size(file) > 256 * 1024) {
+                errors.add(at(t, "ota.keyring", "keyring " + rel + " is larger than 256 KiB", "it should hold a few PEM certificates"));
+                return null;
+            }
+            text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII);
+        } catch (java.nio.file.NoSuchFileException e) {
+            errors.add(at(t, "ota.keyring", "keyring " + rel + " does not exist (relative to the profile)",
+                    "create development keys with: ./moducop keys --dev " + (rel.contains("/") ? rel.substring(0, rel.lastIndexOf('/')) : ".")));
+            return null;
+        } catch (java.io.IOException e) {
+            errors.add(at(t, "ota.keyring", "cannot read keyring " + rel + ": " + e.getMessage(), null));
+            return null;
+        }
+        if (text.contains("PRIVATE KEY")) {
+            errors.add(at(t, "ota.keyring", "keyring " + rel + " contains a private key",
+                    "the keyring goes onto every device: give it the CA certificate only, keep keys out of the layers"));
+            return null;
+        }
+        if (!text.contains("-----BEGIN CERTIFICATE-----")) {
+            errors.add(at(t, "ota.keyring", "keyring " + rel + " holds no PEM certificate", "expected -----BEGIN CERTIFICATE-----"));
+            return null;
+        }
+        return text.endsWith("\n") ? text : text + "\n";
     }
 
     private static long sizeAt(ValidatedTree t, String path, List<Diagnostic> errors) {

@@ -10,6 +10,7 @@ IMAGE_INSTALL:append = " \
     moducop-init \
     moducop-container-config \
     podman \
+    rauc \
     podman-compose \
 "
 
