@@ -43,7 +43,7 @@ class BootTestTest {
         Cli r = Cli.run("boot-test", "--cache", cache.toString(), "--work", work.toString());
         System.out.println(r.out());
         assertEquals(0, r.exitCode(), r.out() + r.err());
-        assertTrue(r.out().contains("boot-test: 7 passed, 0 failed"), r.out());
+        assertTrue(r.out().contains("boot-test: 9 passed, 0 failed"), r.out());
     }
 
     @Test

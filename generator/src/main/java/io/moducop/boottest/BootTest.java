@@ -25,7 +25,7 @@ public final class BootTest {
     }
 
     public static final List<String> SCENARIOS = List.of("first-boot", "fallback", "exhausted", "mark-good",
-            "overlays", "data-missing", "data-foreign");
+            "overlays", "data-missing", "data-foreign", "update", "update-rollback");
 
     private final HostAssets assets;
     private final BootFlow flow;
@@ -77,6 +77,8 @@ public final class BootTest {
             case "overlays" -> overlays(d);
             case "data-missing" -> dataMissing(d);
             case "data-foreign" -> dataForeign(d);
+            case "update" -> update(d);
+            case "update-rollback" -> updateRollback(d);
             default -> throw new IllegalArgumentException("unknown scenario " + id);
         };
     }
@@ -243,6 +245,55 @@ public final class BootTest {
         s.expectLine(second, "BOOTTEST: found /root/boottest-marker", "a file written to /root survived the reboot");
         s.expectLine(second, "BOOTTEST: absent /var/cache/boottest-marker", "a file written to /var/cache did not");
         s.expectLine(second, "BOOTTEST: absent /var/lib/boottest-marker", "nor one written to /var/lib");
+        return s.result(d.tail());
+    }
+
+    /** What rauc install does after writing slot B: B first in BOOT_ORDER, its counter armed (boot-attempts-primary). */
+    private void raucInstallToB(Device d) throws IOException {
+        UBootEnvImage.update(d.pflash, Map.of("BOOT_ORDER", "B A", "BOOT_B_LEFT", left(flow.attempts())));
+    }
+
+    /** What rauc-mark-good does on a good boot of SLOT: its counter back to boot-attempts. */
+    private void markGood(Device d, String slot) throws IOException {
+        UBootEnvImage.update(d.pflash, Map.of("BOOT_" + slot + "_LEFT", left(flow.attempts())));
+    }
+
+    private ScenarioResult update(Device d) throws IOException, InterruptedException {
+        Scenario s = new Scenario("update", "update installed to B (as rauc install sets BOOT_ORDER/BOOT_B_LEFT): B runs, configuration follows, B marked good stays");
+        d.build(true, true, DiskBuilder.Data.BLANK);
+        BootConsole a = d.boot(s);
+        expectBootedSlot(s, a, "A");
+        markGood(d, "A");
+        raucInstallToB(d);
+        BootConsole b = d.boot(s);
+        expectBootedSlot(s, b, "B");
+        s.expectLine(b, "carrying over slot A's overlays", "slot B's persistent overlays were seeded from slot A");
+        s.expectLine(b, "BOOTTEST: found /etc/boottest-marker written in slot A", "a file written to /etc under A is there under B");
+        markGood(d, "B");
+        BootConsole again = d.boot(s);
+        expectBootedSlot(s, again, "B");
+        s.expectEnv(d.env(), "BOOT_ORDER", "B A");
+        s.expectEnv(d.env(), "BOOT_B_LEFT", left(flow.attempts() - 1));
+        return s.result(d.tail());
+    }
+
+    private ScenarioResult updateRollback(Device d) throws IOException, InterruptedException {
+        Scenario s = new Scenario("update-rollback", "the updated slot B never comes up: after " + flow.attempts()
+                + " attempts the old slot A runs again, with its own configuration");
+        d.build(true, false, DiskBuilder.Data.BLANK);
+        BootConsole a = d.boot(s);
+        expectBootedSlot(s, a, "A");
+        markGood(d, "A");
+        raucInstallToB(d);
+        for (int i = 1; i <= flow.attempts(); i++) {
+            BootConsole c = d.boot(s);
+            s.expect(c.has("ModuCop: booting slot B") && !c.reachedUserSpace(),
+                    "attempt " + i + " tries the new slot B, which does not boot", c.line("ModuCop: booting slot").orElse(""));
+        }
+        BootConsole back = d.boot(s);
+        expectBootedSlot(s, back, "A");
+        s.expectLine(back, "BOOTTEST: found /etc/boottest-marker written in slot A", "slot A's /etc is as it was before the update");
+        s.expectEnv(d.env(), "BOOT_B_LEFT", "0");
         return s.result(d.tail());
     }
 

@@ -47,7 +47,7 @@ final class BootTestCommand implements Callable<Integer> {
     Path work;
 
     @Option(names = "--scenario", paramLabel = "NAME", split = ",",
-            description = "Scenarios to run (default: all): first-boot, fallback, exhausted, mark-good, overlays, data-missing, data-foreign.")
+            description = "Scenarios to run (default: all): first-boot, fallback, exhausted, mark-good, overlays, data-missing, data-foreign, update, update-rollback.")
     List<String> scenarios = new ArrayList<>();
 
     @Option(names = {"-j", "--jobs"}, defaultValue = "2", description = "QEMU machines run at once (default: ${DEFAULT-VALUE}).")

@@ -6,7 +6,11 @@ inherit core-image
 
 IMAGE_FEATURES += "read-only-rootfs"
 
-IMAGE_INSTALL:append = " \
+# Lean like core-image-minimal: packagegroup-base would drag in the board's optional
+# firmware (and its licence flags) that a container host does not need.
+IMAGE_INSTALL = " \
+    packagegroup-core-boot \
+    ${CORE_IMAGE_EXTRA_INSTALL} \
     moducop-init \
     moducop-container-config \
     podman \
