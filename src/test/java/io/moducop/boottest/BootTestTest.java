@@ -6,15 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moducop.Cli;
 import io.moducop.HostTools;
-import io.moducop.layer.LayerGenerator;
-import io.moducop.profile.PartitionLayout;
-import io.moducop.profile.Profile;
 import io.moducop.profile.ProfileLoader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.SortedMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,7 +54,7 @@ class BootTestTest {
     /** The harness can fail: a boot script that never counts down must fail the fallback scenario. */
     @Test
     void aBootScriptThatNeverDecrementsFailsTheFallbackScenario() throws IOException, InterruptedException {
-        BootTest.BootFlow good = flowOf(ProfileLoader.loadDefault());
+        BootTest.BootFlow good = BootTest.BootFlow.of(ProfileLoader.loadDefault());
         String broken = good.bootCmd().lines()
                 .filter(l -> !l.contains("setexpr BOOT_A_LEFT"))
                 .reduce("", (a, b) -> a + b + "\n");
@@ -69,16 +64,5 @@ class BootTestTest {
         ScenarioResult r = results.get(0);
         assertFalse(r.passed(), "a script that never decrements BOOT_A_LEFT must not pass: " + r);
         assertTrue(r.failures().stream().anyMatch(f -> f.contains("BOOT_A_LEFT=2")), r.failures().toString());
-    }
-
-    private static BootTest.BootFlow flowOf(Profile p) {
-        SortedMap<String, byte[]> files = new LayerGenerator().generate(List.of(p));
-        String machine = p.board().name();
-        return new BootTest.BootFlow(
-                new String(files.get("meta-moducop/recipes-bsp/moducop-boot/files/" + machine + "/boot.cmd"), StandardCharsets.UTF_8),
-                new String(files.get("meta-moducop-distro/recipes-core/moducop-init/files/moducop-init"), StandardCharsets.UTF_8),
-                p.bootAttempts(), p.base(),
-                PartitionLayout.compute(p.storage().size(), p.storage().table(), p.partitions().boot(),
-                        p.partitions().rootfs(), p.partitions().data()).layout().orElseThrow());
     }
 }

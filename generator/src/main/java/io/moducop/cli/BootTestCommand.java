@@ -4,18 +4,14 @@ import io.moducop.UserError;
 import io.moducop.boottest.BootTest;
 import io.moducop.boottest.HostAssets;
 import io.moducop.boottest.ScenarioResult;
-import io.moducop.layer.LayerGenerator;
 import io.moducop.machine.MachineConfigs;
-import io.moducop.profile.PartitionLayout;
 import io.moducop.profile.Profile;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,14 +71,8 @@ final class BootTestCommand implements Callable<Integer> {
                     profile.source(), profile.base().name(), profile.base().name());
             profile = profile.withBase(MachineConfigs.load(QEMU_BOARD));
         }
-        SortedMap<String, byte[]> files = new LayerGenerator().generate(List.of(profile));
         String machine = profile.board().name();
-        BootTest.BootFlow flow = new BootTest.BootFlow(
-                text(files, LayerGenerator.BSP_LAYER + "/recipes-bsp/moducop-boot/files/" + machine + "/boot.cmd"),
-                text(files, LayerGenerator.DISTRO_LAYER + "/recipes-core/moducop-init/files/moducop-init"),
-                profile.bootAttempts(), profile.base(),
-                PartitionLayout.compute(profile.storage().size(), profile.storage().table(), profile.partitions().boot(),
-                        profile.partitions().rootfs(), profile.partitions().data()).layout().orElseThrow());
+        BootTest.BootFlow flow = BootTest.BootFlow.of(profile);
 
         Path cacheDir = cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "moducop", "boot-test");
         long t0 = System.nanoTime();
@@ -101,9 +91,5 @@ final class BootTestCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "boot-test: %d passed, %d failed (%.1f s wall clock; console logs in %s)%n",
                 results.size() - failed, failed, (System.nanoTime() - t0) / 1e9, work.resolve(machine));
         return failed == 0 ? 0 : 1;
-    }
-
-    private static String text(SortedMap<String, byte[]> files, String name) {
-        return new String(files.get(name), StandardCharsets.UTF_8);
     }
 }
