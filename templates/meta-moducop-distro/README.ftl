@@ -21,8 +21,14 @@ What the image does
 - tmpfs overlays, lost at reboot: [#list distro.overlays.volatileDirs() as d][=d][#sep], [/#list].
   /run and /var/volatile are tmpfs; /var/log -> volatile/log and /var/run -> ../run are poky's
   own links. poky's volatile-binds units find these directories writable already and do nothing.
+[#if distro.ota.rauc()]
+- RAUC (meta-rauc) installs signed bundles (moducop-bundle) into the inactive slot and moves it
+  first in BOOT_ORDER; rauc-mark-good.service re-arms the booted slot's counter
+  (BOOT_<slot>_LEFT = [=distro.attempts]) once the system is up.
+[#else]
 - moducop-mark-good.service re-arms the booted slot's boot counter (BOOT_<slot>_LEFT = [=distro.attempts])
   once boot-complete.target is reached.
+[/#if]
 - podman runs the containers[#if distro.containers.dockerAlias()], with podman's docker command as the alias[/#if][#if distro.containers.compose()];
   `docker compose` and `podman compose` run podman-compose[/#if]. Images, containers and volumes
   live in /data/containers/storage (not on the tmpfs /var/lib). Unqualified image names are

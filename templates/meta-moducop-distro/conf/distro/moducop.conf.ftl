@@ -6,7 +6,8 @@ DISTRO_NAME = "ModuCop"
 DISTRO_VERSION = "1.0"
 DISTRO_CODENAME = "scarthgap"
 
-# podman needs seccomp and ipv6; meta-virtualization wants virtualization.
+# podman needs seccomp and ipv6; meta-virtualization wants virtualization[#if distro.ota.rauc()];
+# rauc turns on meta-rauc's bbappends[/#if].
 DISTRO_FEATURES:append = " systemd usrmerge virtualization seccomp ipv6[#if distro.ota.rauc()] rauc[/#if]"
 DISTRO_FEATURES_BACKFILL_CONSIDERED:append = " sysvinit"
 INIT_MANAGER = "systemd"

@@ -11,6 +11,7 @@ IMAGE_FEATURES += "read-only-rootfs"
 IMAGE_INSTALL = " \
     packagegroup-core-boot \
     ${CORE_IMAGE_EXTRA_INSTALL} \
+    kernel-modules \
     moducop-init \
     moducop-container-config \
     podman \
