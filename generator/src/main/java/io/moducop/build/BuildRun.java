@@ -132,6 +132,7 @@ public final class BuildRun {
                 try {
                     log.write(line);
                     log.write('\n');
+                    log.flush(); // the log is the live view for `tail -f`
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

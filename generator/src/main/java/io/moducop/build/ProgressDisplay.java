@@ -12,7 +12,7 @@ public final class ProgressDisplay {
     private final PrintWriter out;
     private final boolean terminal;
     private final long intervalMillis;
-    private long lastPrint;
+    private long lastPrint = Long.MIN_VALUE / 2; // the first counter is always shown
     private boolean lastSetscene;
     private boolean barShown;
 

@@ -64,7 +64,7 @@ public final class SourceCheckout {
                 clone(entry, fetchUrl, dir);
                 try (Git git = Git.open(dir.toFile())) {
                     ensureCommit(lock, git, entry, fetchUrl);
-                    checkout(git, entry.commit());
+                    checkout(git, entry.commit(), false); // from the branch head the clone checked out
                 }
                 return new Result(entry.name(), entry.commit(), Outcome.CLONED, List.of());
             }
@@ -84,7 +84,7 @@ public final class SourceCheckout {
                             BuildExit.SOURCES_DIRTY);
                 }
                 ensureCommit(lock, git, entry, fetchUrl);
-                checkout(git, entry.commit());
+                checkout(git, entry.commit(), false); // clean, and a non-forced checkout never overwrites
                 return new Result(entry.name(), entry.commit(), Outcome.UPDATED, List.of());
             }
         } catch (IOException e) {
@@ -97,7 +97,7 @@ public final class SourceCheckout {
             Files.createDirectories(dir.getParent());
             Git.cloneRepository().setURI(fetchUrl).setDirectory(dir.toFile())
                     .setBranchesToClone(List.of("refs/heads/" + entry.branch())).setBranch("refs/heads/" + entry.branch())
-                    .setNoCheckout(true).setDepth(1).call().close();
+                    .setDepth(1).call().close();
         } catch (GitAPIException | RuntimeException | IOException e) {
             deleteTree(dir);
             throw fetchFailed(entry.name(), fetchUrl, e);
@@ -154,9 +154,9 @@ public final class SourceCheckout {
         }
     }
 
-    private static void checkout(Git git, String commit) {
+    private static void checkout(Git git, String commit, boolean forced) {
         try {
-            git.checkout().setName(commit).setForced(false).call();
+            git.checkout().setName(commit).setForced(forced).call();
         } catch (GitAPIException e) {
             throw new IllegalStateException("checkout of " + commit + " failed: " + e.getMessage(), e);
         }
