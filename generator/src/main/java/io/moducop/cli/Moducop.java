@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Moducop.Version.class,
         description = "Turns a YAML board profile into the meta-moducop Yocto layers and a flashable image.",
-        subcommands = {ValidateCommand.class, GenerateCommand.class, SchemaCommand.class, BootTestCommand.class, KeysCommand.class,
+        subcommands = {ValidateCommand.class, GenerateCommand.class, SchemaCommand.class, BootTestCommand.class,
+                BuildCommand.class, LockCommand.class, KeysCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Moducop implements Runnable {
 
