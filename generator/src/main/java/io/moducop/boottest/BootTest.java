@@ -29,9 +29,7 @@ public final class BootTest {
             String bootCmd = io.moducop.layer.LayerGenerator.BSP_LAYER + "/recipes-bsp/moducop-boot/files/" + p.board().name() + "/boot.cmd";
             String init = io.moducop.layer.LayerGenerator.DISTRO_LAYER + "/recipes-core/moducop-init/files/moducop-init";
             return new BootFlow(new String(files.get(bootCmd), java.nio.charset.StandardCharsets.UTF_8),
-                    new String(files.get(init), java.nio.charset.StandardCharsets.UTF_8), p.bootAttempts(), p.base(),
-                    PartitionLayout.compute(p.storage().size(), p.storage().table(), p.partitions().boot(),
-                            p.partitions().rootfs(), p.partitions().data()).layout().orElseThrow());
+                    new String(files.get(init), java.nio.charset.StandardCharsets.UTF_8), p.bootAttempts(), p.base(), p.layout());
         }
     }
 

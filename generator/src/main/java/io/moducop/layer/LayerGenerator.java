@@ -86,7 +86,7 @@ public final class LayerGenerator {
         for (Profile p : profiles) {
             depends.addAll(p.base().layerCollections());
             p.sourceLayers().forEach(l -> sourceLayers.putIfAbsent(l.name(), l));
-            PartitionLayout layout = layoutOf(p);
+            PartitionLayout layout = p.layout();
             layouts.add(layout);
             sizes.add(Map.of(
                     "storage", Size.format(p.storage().size()),
@@ -121,7 +121,7 @@ public final class LayerGenerator {
     }
 
     private static Map<String, Object> machineModel(Map<String, Object> shared, Profile p) {
-        PartitionLayout layout = layoutOf(p);
+        PartitionLayout layout = p.layout();
         Map<String, Object> model = new LinkedHashMap<>(shared);
         model.put("header", header(List.of(p.source())));
         model.put("p", p);
@@ -135,11 +135,6 @@ public final class LayerGenerator {
         model.put("description", Objects.requireNonNullElse(p.board().description(),
                 "ModuCop A/B board based on " + p.base().name()));
         return model;
-    }
-
-    static PartitionLayout layoutOf(Profile p) {
-        return PartitionLayout.compute(p.storage().size(), p.storage().table(), p.partitions().boot(),
-                p.partitions().rootfs(), p.partitions().data()).layout().orElseThrow();
     }
 
     static String header(List<String> sources) {

@@ -45,6 +45,12 @@ public record Profile(
         }
     }
 
+    /** The partition layout; the loader checked that it fits. */
+    public PartitionLayout layout() {
+        return PartitionLayout.compute(storage.size(), storage.table(), partitions.boot(), partitions.rootfs(),
+                partitions.data()).layout().orElseThrow();
+    }
+
     /** The meta-rauc repository, needed with the RAUC update client. */
     public static final MachineConfig.SourceLayer META_RAUC = new MachineConfig.SourceLayer(
             "meta-rauc", "https://github.com/rauc/meta-rauc.git", "scarthgap", List.of("."));
