@@ -161,4 +161,14 @@ class CliTest {
         String layerConf = Files.readString(out.resolve("meta-moducop/conf/layer.conf"));
         assertTrue(layerConf.contains("LAYERDEPENDS_moducop = \"core yoctobsp raspberrypi rauc\""), layerConf);
     }
+
+    @Test
+    void lockFilesBesideTheProfilesArePassedOverSoGlobsWork() {
+        Cli r = Cli.run("validate", "profiles/qemuarm64.yaml", "profiles/qemuarm64.lock.yaml");
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals("qemuarm64.yaml: ok (MACHINE moducop-qemuarm64 on qemuarm64)\n", r.out());
+        Cli only = Cli.run("validate", "profiles/qemuarm64.lock.yaml");
+        assertEquals(2, only.exitCode());
+        assertTrue(only.err().contains("a lock file is not a profile"), only.err());
+    }
 }
