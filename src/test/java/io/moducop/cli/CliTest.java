@@ -159,7 +159,7 @@ class CliTest {
             assertEquals(3, s.count());
         }
         String layerConf = Files.readString(out.resolve("meta-moducop/conf/layer.conf"));
-        assertTrue(layerConf.contains("LAYERDEPENDS_moducop = \"core yoctobsp raspberrypi rauc\""), layerConf);
+        assertTrue(layerConf.contains("LAYERDEPENDS_moducop = \"core yoctobsp raspberrypi\""), layerConf);
     }
 
     @Test

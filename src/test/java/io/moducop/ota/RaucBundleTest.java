@@ -36,7 +36,7 @@ class RaucBundleTest {
         Files.writeString(profile, "board: { name: moducop-qemuarm64, base: qemuarm64 }\n"
                 + "storage: { size: 4GiB }\nota: { keyring: keys/ca.cert.pem, compatible: ModuCop qemuarm64 v1 }\n");
         assertEquals(0, Cli.run("generate", "-o", tmp.resolve("layers").toString(), profile.toString()).exitCode());
-        layer = tmp.resolve("layers/meta-moducop/recipes-core/rauc/files/moducop-qemuarm64");
+        layer = tmp.resolve("layers/meta-moducop/dynamic-layers/rauc/recipes-core/rauc/files/moducop-qemuarm64");
     }
 
     /** As bundle.bbclass does: manifest with [update], [bundle] format=verity, [image.rootfs]; rauc bundle. */

@@ -100,10 +100,6 @@ public final class LayerGenerator {
         bsp.put("layerDepends", List.copyOf(depends));
         bsp.put("sourceLayers", List.copyOf(sourceLayers.values()));
         bsp.put("rauc", rauc);
-        if (rauc) {
-            depends.add("rauc");
-            bsp.put("layerDepends", List.copyOf(depends));
-        }
 
         Map<String, Object> distro = new LinkedHashMap<>();
         distro.put("attempts", first.bootAttempts());
