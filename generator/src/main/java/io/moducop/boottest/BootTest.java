@@ -36,6 +36,13 @@ public final class BootTest {
     public static final List<String> SCENARIOS = List.of("first-boot", "fallback", "exhausted", "mark-good",
             "overlays", "data-missing", "data-foreign", "update", "update-rollback");
 
+    /**
+     * Scenarios that are stages of one device's life, run on one disk in this order: first boot
+     * of A, A marked good and rebooted, an update installed to B, B marked good and rebooted.
+     * Sharing the boots halves their cost; each stage still reports on its own.
+     */
+    static final List<String> LIFECYCLE = List.of("first-boot", "overlays", "mark-good", "update");
+
     private final HostAssets assets;
     private final BootFlow flow;
     private final Path work;
@@ -54,19 +61,26 @@ public final class BootTest {
         Files.createDirectories(work);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallel));
         try {
-            List<Future<ScenarioResult>> futures = new ArrayList<>();
+            List<Future<List<ScenarioResult>>> futures = new ArrayList<>();
+            List<String> lifecycle = ids.stream().filter(LIFECYCLE::contains).toList();
+            if (!lifecycle.isEmpty()) {
+                futures.add(pool.submit(() -> lifecycle(lifecycle)));
+            }
             for (String id : ids) {
-                futures.add(pool.submit(() -> runOne(id)));
+                if (!LIFECYCLE.contains(id)) {
+                    futures.add(pool.submit(() -> List.of(runOne(id))));
+                }
             }
             List<ScenarioResult> results = new ArrayList<>();
-            for (Future<ScenarioResult> f : futures) {
+            for (Future<List<ScenarioResult>> f : futures) {
                 try {
-                    results.add(f.get());
+                    results.addAll(f.get());
                 } catch (java.util.concurrent.ExecutionException e) {
                     Throwable c = e.getCause();
                     throw c instanceof IOException io ? io : new IOException(c);
                 }
             }
+            results.sort(java.util.Comparator.comparingInt(r -> SCENARIOS.indexOf(r.id())));
             return results;
         } finally {
             pool.shutdownNow();
@@ -79,14 +93,10 @@ public final class BootTest {
         Device d = new Device(dir.resolve("disk.img"), dir.resolve("pflash1.img"));
         UBootEnvImage.createBlank(d.pflash);
         return switch (id) {
-            case "first-boot" -> firstBoot(d);
             case "fallback" -> fallback(d);
             case "exhausted" -> exhausted(d);
-            case "mark-good" -> markGood(d);
-            case "overlays" -> overlays(d);
             case "data-missing" -> dataMissing(d);
             case "data-foreign" -> dataForeign(d);
-            case "update" -> update(d);
             case "update-rollback" -> updateRollback(d);
             default -> throw new IllegalArgumentException("unknown scenario " + id);
         };
@@ -96,6 +106,7 @@ public final class BootTest {
         final Path disk;
         final Path pflash;
         BootConsole last;
+        int cycles;
 
         Device(Path disk, Path pflash) {
             this.disk = disk;
@@ -108,10 +119,13 @@ public final class BootTest {
                     disks.rootSlot("rootB", bootableB, flow.overlayInit()), data);
         }
 
-        BootConsole boot(Scenario s) throws IOException, InterruptedException {
+        /** One power cycle, counted for every scenario whose checks read it. */
+        BootConsole boot(Scenario... for_) throws IOException, InterruptedException {
             Qemu.Boot b = qemu.powerCycle(disk, pflash);
-            s.add(b);
-            Files.writeString(disk.resolveSibling("console-" + s.boots + ".log"), b.console());
+            for (Scenario s : for_) {
+                s.add(b);
+            }
+            Files.writeString(disk.resolveSibling("console-" + ++cycles + ".log"), b.console());
             // U-Boot's default 2 s autoboot delay is not part of what is tested; drop it once saved.
             Map<String, String> env = env();
             if (!env.isEmpty() && !"0".equals(env.get("bootdelay"))) {
@@ -164,22 +178,6 @@ public final class BootTest {
         }
     }
 
-    private ScenarioResult firstBoot(Device d) throws IOException, InterruptedException {
-        Scenario s = new Scenario("first-boot", "first boot: slot A chosen, its counter decremented and saved; blank data partition formatted");
-        d.build(true, true, DiskBuilder.Data.BLANK);
-        BootConsole c = d.boot(s);
-        expectBootedSlot(s, c, "A");
-        Map<String, String> env = d.env();
-        s.expectEnv(env, "BOOT_A_LEFT", left(flow.attempts() - 1));
-        s.expectEnv(env, "BOOT_B_LEFT", left(flow.attempts()));
-        s.expectEnv(env, "BOOT_ORDER", "A B");
-        s.expectLine(c, "is blank: formatting it", "blank data partition formatted on first boot");
-        BootConsole.Mount data = c.mounts().get("/data");
-        s.expect(data != null && "ext4".equals(data.type()) && dataDev().equals(data.device()),
-                "/data is the formatted data partition", data == null ? "no /data mount" : data.toString());
-        return s.result(d.tail());
-    }
-
     private ScenarioResult fallback(Device d) throws IOException, InterruptedException {
         Scenario s = new Scenario("fallback", "slot A never comes up: after " + flow.attempts() + " attempts the script falls back to B");
         d.build(false, true, DiskBuilder.Data.BLANK);
@@ -214,24 +212,63 @@ public final class BootTest {
         return s.result(d.tail());
     }
 
-    private ScenarioResult markGood(Device d) throws IOException, InterruptedException {
-        Scenario s = new Scenario("mark-good", "a good boot marked good: the counter no longer runs down");
+    /** The LIFECYCLE stages on one disk; only the asked-for stages are reported. */
+    private List<ScenarioResult> lifecycle(List<String> asked) throws IOException, InterruptedException {
+        Path dir = work.resolve("lifecycle");
+        Files.createDirectories(dir);
+        Device d = new Device(dir.resolve("disk.img"), dir.resolve("pflash1.img"));
+        UBootEnvImage.createBlank(d.pflash);
         d.build(true, true, DiskBuilder.Data.BLANK);
-        d.boot(s);
-        s.expectEnv(d.env(), "BOOT_A_LEFT", left(flow.attempts() - 1));
-        // what moducop-mark-good.service does on the device: fw_setenv BOOT_A_LEFT <attempts>
-        UBootEnvImage.update(d.pflash, Map.of("BOOT_A_LEFT", left(flow.attempts())));
-        BootConsole c = d.boot(s);
-        expectBootedSlot(s, c, "A");
-        s.expectEnv(d.env(), "BOOT_A_LEFT", left(flow.attempts() - 1));
-        return s.result(d.tail());
+        Scenario first = new Scenario("first-boot", "first boot: slot A chosen, its counter decremented and saved; blank data partition formatted");
+        Scenario ov = new Scenario("overlays", "overlay init on a real kernel: persistent and tmpfs overlays, read-only root, persistence across a reboot");
+        Scenario good = new Scenario("mark-good", "a good boot marked good: the counter no longer runs down");
+        Scenario up = new Scenario("update", "update installed to B (as rauc install sets BOOT_ORDER/BOOT_B_LEFT): B runs, configuration follows, B marked good stays");
+
+        BootConsole c = d.boot(first, ov, good, up);
+        expectBootedSlot(first, c, "A");
+        Map<String, String> env = d.env();
+        first.expectEnv(env, "BOOT_A_LEFT", left(flow.attempts() - 1));
+        first.expectEnv(env, "BOOT_B_LEFT", left(flow.attempts()));
+        first.expectEnv(env, "BOOT_ORDER", "A B");
+        first.expectLine(c, "is blank: formatting it", "blank data partition formatted on first boot");
+        BootConsole.Mount data = c.mounts().get("/data");
+        first.expect(data != null && "ext4".equals(data.type()) && dataDev().equals(data.device()),
+                "/data is the formatted data partition", data == null ? "no /data mount" : data.toString());
+        expectOverlayMounts(ov, c);
+
+        // what moducop-mark-good / rauc-mark-good does on the device: BOOT_A_LEFT back to <attempts>
+        markGood(d, "A");
+        BootConsole second = d.boot(ov, good, up);
+        expectBootedSlot(good, second, "A");
+        good.expectEnv(d.env(), "BOOT_A_LEFT", left(flow.attempts() - 1));
+        ov.expectLine(second, "BOOTTEST: found /etc/boottest-marker", "a file written to /etc survived the reboot");
+        ov.expectLine(second, "BOOTTEST: found /root/boottest-marker", "a file written to /root survived the reboot");
+        ov.expectLine(second, "BOOTTEST: absent /var/cache/boottest-marker", "a file written to /var/cache did not");
+        ov.expectLine(second, "BOOTTEST: absent /var/lib/boottest-marker", "nor one written to /var/lib");
+
+        if (asked.contains("update")) {
+            markGood(d, "A");
+            raucInstallToB(d);
+            BootConsole b = d.boot(up);
+            expectBootedSlot(up, b, "B");
+            up.expectLine(b, "carrying over slot A's overlays", "slot B's persistent overlays were seeded from slot A");
+            up.expectLine(b, "BOOTTEST: found /etc/boottest-marker written in slot A", "a file written to /etc under A is there under B");
+            markGood(d, "B");
+            BootConsole again = d.boot(up);
+            expectBootedSlot(up, again, "B");
+            up.expectEnv(d.env(), "BOOT_ORDER", "B A");
+            up.expectEnv(d.env(), "BOOT_B_LEFT", left(flow.attempts() - 1));
+        }
+        List<ScenarioResult> out = new ArrayList<>();
+        for (Scenario s : List.of(first, ov, good, up)) {
+            if (asked.contains(s.id)) {
+                out.add(s.result(d.tail()));
+            }
+        }
+        return out;
     }
 
-    private ScenarioResult overlays(Device d) throws IOException, InterruptedException {
-        Scenario s = new Scenario("overlays", "overlay init on a real kernel: persistent and tmpfs overlays, read-only root");
-        d.build(true, true, DiskBuilder.Data.BLANK);
-        BootConsole c = d.boot(s);
-        s.expect(c.reachedUserSpace(), "first boot reached user space", null);
+    private void expectOverlayMounts(Scenario s, BootConsole c) {
         Map<String, BootConsole.Mount> m = c.mounts();
         s.expect(c.has("BOOTTEST: rootfs read-only"), "root file system is read-only",
                 m.containsKey("/") ? m.get("/").toString() : "");
@@ -253,12 +290,6 @@ public final class BootTest {
         }
         s.expect("/run".equals(c.resolves("/var/run")), "/var/run resolves to the tmpfs /run", c.resolves("/var/run"));
         s.expect("/var/volatile/log".equals(c.resolves("/var/log")), "/var/log resolves to /var/volatile/log", c.resolves("/var/log"));
-        BootConsole second = d.boot(s);
-        s.expectLine(second, "BOOTTEST: found /etc/boottest-marker", "a file written to /etc survived the reboot");
-        s.expectLine(second, "BOOTTEST: found /root/boottest-marker", "a file written to /root survived the reboot");
-        s.expectLine(second, "BOOTTEST: absent /var/cache/boottest-marker", "a file written to /var/cache did not");
-        s.expectLine(second, "BOOTTEST: absent /var/lib/boottest-marker", "nor one written to /var/lib");
-        return s.result(d.tail());
     }
 
     /** What rauc install does after writing slot B: B first in BOOT_ORDER, its counter armed (boot-attempts-primary). */
@@ -269,25 +300,6 @@ public final class BootTest {
     /** What rauc-mark-good does on a good boot of SLOT: its counter back to boot-attempts. */
     private void markGood(Device d, String slot) throws IOException {
         UBootEnvImage.update(d.pflash, Map.of("BOOT_" + slot + "_LEFT", left(flow.attempts())));
-    }
-
-    private ScenarioResult update(Device d) throws IOException, InterruptedException {
-        Scenario s = new Scenario("update", "update installed to B (as rauc install sets BOOT_ORDER/BOOT_B_LEFT): B runs, configuration follows, B marked good stays");
-        d.build(true, true, DiskBuilder.Data.BLANK);
-        BootConsole a = d.boot(s);
-        expectBootedSlot(s, a, "A");
-        markGood(d, "A");
-        raucInstallToB(d);
-        BootConsole b = d.boot(s);
-        expectBootedSlot(s, b, "B");
-        s.expectLine(b, "carrying over slot A's overlays", "slot B's persistent overlays were seeded from slot A");
-        s.expectLine(b, "BOOTTEST: found /etc/boottest-marker written in slot A", "a file written to /etc under A is there under B");
-        markGood(d, "B");
-        BootConsole again = d.boot(s);
-        expectBootedSlot(s, again, "B");
-        s.expectEnv(d.env(), "BOOT_ORDER", "B A");
-        s.expectEnv(d.env(), "BOOT_B_LEFT", left(flow.attempts() - 1));
-        return s.result(d.tail());
     }
 
     private ScenarioResult updateRollback(Device d) throws IOException, InterruptedException {
