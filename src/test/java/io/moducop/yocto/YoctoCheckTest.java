@@ -46,7 +46,9 @@ class YoctoCheckTest {
         ProcessBuilder pb = new ProcessBuilder("bash", script, dir.resolve(LayerGenerator.BSP_LAYER).toString(),
                 profile.board().name(), "moducop-image");
         pb.environment().put("DISTRO", "moducop");
-        pb.environment().put("YC_EXTRA_LAYERS", dir.resolve(LayerGenerator.DISTRO_LAYER).toString());
+        // the checker enables poky's meta and meta-poky only; beaglebone-yocto lives in meta-yocto-bsp
+        String ycRoot = System.getenv().getOrDefault("YC_ROOT", "/var/tmp/yocto");
+        pb.environment().put("YC_EXTRA_LAYERS", ycRoot + "/poky/meta-yocto-bsp " + dir.resolve(LayerGenerator.DISTRO_LAYER));
         pb.environment().putIfAbsent("YC_SKIP", System.getenv().getOrDefault("MODUCOP_YOCTO_SKIP", "dryrun sigs ycl"));
         pb.redirectErrorStream(true);
         Process p = pb.start();
