@@ -66,14 +66,12 @@ public final class BuildRun {
                     r.user().handOver(d);
                 }
             }
+            List<String> targets = p.ota().rauc() ? List.of(BuildConfig.IMAGE, BuildConfig.BUNDLE) : List.of(BuildConfig.IMAGE);
             List<String> bitbake = new ArrayList<>(List.of("bash", BuildLayout.inContainer("build/moducop-bitbake.sh")));
             if (r.dryRun()) {
                 bitbake.add("-n");
             }
-            bitbake.add(BuildConfig.IMAGE);
-            if (p.ota().rauc()) {
-                bitbake.add(BuildConfig.BUNDLE);
-            }
+            bitbake.addAll(targets);
             int code;
             Path secrets = Files.createTempDirectory("moducop-secrets-");
             try {
@@ -87,8 +85,7 @@ public final class BuildRun {
                 return BuildExit.BITBAKE_FAILED;
             }
             if (r.dryRun()) {
-                out.println("dry run: bitbake -n " + String.join(" ", bitbake.subList(2, bitbake.size()).stream()
-                        .filter(a -> !a.equals("-n")).toList()) + " for " + machine + " resolved; log: " + l.logFile());
+                out.println("dry run: bitbake -n " + String.join(" ", targets) + " for " + machine + " resolved; log: " + l.logFile());
                 return BuildExit.OK;
             }
             Artifacts.Manifest m = Artifacts.collect(l.deployImages(machine), l.artifacts(), profileName, machine, lock,

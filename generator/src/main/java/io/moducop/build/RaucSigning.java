@@ -30,11 +30,11 @@ public record RaucSigning(Path key, Path cert, Path keyringDir) {
         if (!p.ota().rauc()) {
             return Optional.empty();
         }
-        Path key = locate(p.source(), "ota.signing.key", p.ota().signingKey(), env, required);
-        Path cert = locate(p.source(), "ota.signing.cert", p.ota().signingCert(), env, required);
+        Path key = locate(p.source(), "ota.signing.key", p.ota().signingKey(), env, required, false);
+        Path cert = locate(p.source(), "ota.signing.cert", p.ota().signingCert(), env, required, false);
         Path keyring = null;
         if (p.ota().keyringPem() == null) {
-            keyring = locate(p.source(), "the keyring directory", "env:" + KEYRING_DIR_ENV, env, required);
+            keyring = locate(p.source(), "the keyring directory", "env:" + KEYRING_DIR_ENV, env, required, true);
             if (keyring != null && !Files.isRegularFile(keyring.resolve("ca.cert.pem"))) {
                 throw UserError.of(p.source(), KEYRING_DIR_ENV + "=" + keyring + " holds no ca.cert.pem",
                         "point it at the directory of `moducop keys --dev`, or set ota.keyring in the profile", 2);
@@ -46,7 +46,8 @@ public record RaucSigning(Path key, Path cert, Path keyringDir) {
         return Optional.of(new RaucSigning(key, cert, keyring));
     }
 
-    private static Path locate(String profile, String what, String location, Map<String, String> env, boolean required) {
+    private static Path locate(String profile, String what, String location, Map<String, String> env, boolean required,
+            boolean isDir) {
         String path = location;
         if (location.startsWith("env:")) {
             path = env.get(location.substring(4));
@@ -59,7 +60,6 @@ public record RaucSigning(Path key, Path cert, Path keyringDir) {
             }
         }
         Path p = Path.of(path).toAbsolutePath().normalize();
-        boolean isDir = what.contains("directory");
         if (isDir ? !Files.isDirectory(p) : !Files.isRegularFile(p)) {
             if (!required) {
                 return null;

@@ -40,11 +40,12 @@ public final class LayerGenerator {
         checkConsistent(profiles);
         SortedMap<String, byte[]> out = new TreeMap<>();
         Map<String, Object> shared = sharedModel(profiles);
+        List<Map<String, Object>> machines = profiles.stream().map(p -> machineModel(shared, p)).toList();
 
         for (String t : bspTemplates) {
             if (t.contains(MACHINE_PLACEHOLDER)) {
-                for (Profile p : profiles) {
-                    put(out, outputName(t, "templates/", p), templates.render(t, machineModel(shared, p)));
+                for (int i = 0; i < profiles.size(); i++) {
+                    put(out, outputName(t, "templates/", profiles.get(i)), templates.render(t, machines.get(i)));
                 }
             } else {
                 put(out, outputName(t, "templates/", null), templates.render(t, shared));
@@ -53,9 +54,9 @@ public final class LayerGenerator {
         for (String t : distroTemplates) {
             put(out, outputName(t, "templates/", null), templates.render(t, shared));
         }
-        for (Profile p : profiles) {
+        for (int i = 0; i < profiles.size(); i++) {
             for (String t : wksTemplates) {
-                put(out, BSP_LAYER + "/wic/" + p.board().name() + ".wks", templates.render(t, machineModel(shared, p)));
+                put(out, BSP_LAYER + "/wic/" + profiles.get(i).board().name() + ".wks", templates.render(t, machines.get(i)));
             }
         }
         return out;
