@@ -6,15 +6,15 @@ DISTRO_NAME = "ModuCop"
 DISTRO_VERSION = "1.0"
 DISTRO_CODENAME = "scarthgap"
 
-# podman needs seccomp and ipv6; meta-virtualization wants virtualization[#if distro.ota.rauc()];
+# podman needs seccomp and ipv6; meta-virtualization wants virtualization[#if distro.rauc];
 # rauc turns on meta-rauc's bbappends[/#if].
-DISTRO_FEATURES:append = " systemd usrmerge virtualization seccomp ipv6[#if distro.ota.rauc()] rauc[/#if]"
+DISTRO_FEATURES:append = " systemd usrmerge virtualization seccomp ipv6[#if distro.rauc] rauc[/#if]"
 DISTRO_FEATURES_BACKFILL_CONSIDERED:append = " sysvinit"
 INIT_MANAGER = "systemd"
 
 # /root is a persistent overlay; poky's default home for root is /home/root.
 ROOT_HOME = "/root"
-[#if !distro.containers.dockerAlias()]
+[#if !distro.containers.dockerAlias]
 
 # No docker command: podman only.
 PACKAGECONFIG:remove:pn-podman = "docker"

@@ -8,7 +8,7 @@ S = "${WORKDIR}"
 
 do_install() {
     install -D -m 0644 ${S}/50-moducop.conf ${D}${sysconfdir}/containers/containers.conf.d/50-moducop.conf
-[#if distro.containers.dockerAlias()]
+[#if distro.containers.dockerAlias]
     # podman's docker command prints a notice on every call unless this file exists
     install -D -m 0644 /dev/null ${D}${sysconfdir}/containers/nodocker
 [/#if]

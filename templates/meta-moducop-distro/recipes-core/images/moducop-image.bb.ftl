@@ -15,10 +15,10 @@ IMAGE_INSTALL = " \
     moducop-init \
     moducop-container-config \
     podman \
-[#if distro.ota.rauc()]
+[#if distro.rauc]
     rauc \
 [/#if]
-[#if distro.containers.compose()]
+[#if distro.containers.compose]
     podman-compose \
 [/#if]
 "

@@ -1,12 +1,12 @@
 [=header]
-SUMMARY = "ModuCop early init: data partition, persistent and tmpfs overlays[#if !distro.ota.rauc()], slot mark-good[/#if]"
+SUMMARY = "ModuCop early init: data partition, persistent and tmpfs overlays[#if !distro.rauc], slot mark-good[/#if]"
 DESCRIPTION = "Runs as init= before systemd: mounts the data partition (formatting it when blank), \
-overlays [#list distro.overlays.persistent() as d][=d][#sep], [/#list] on it and [#list distro.overlays.volatileDirs() as d][=d][#sep], [/#list] on tmpfs, \
-then starts systemd.[#if !distro.ota.rauc()] A service marks the booted slot good once boot-complete.target is reached.[/#if]"
+overlays [#list distro.overlays.persistent as d][=d][#sep], [/#list] on it and [#list distro.overlays.volatileDirs as d][=d][#sep], [/#list] on tmpfs, \
+then starts systemd.[#if !distro.rauc] A service marks the booted slot good once boot-complete.target is reached.[/#if]"
 LICENSE = "MIT"
 LIC_FILES_CHKSUM = "file://${COMMON_LICENSE_DIR}/MIT;md5=0835ade698e0bcf8506ecda2f7b4f302"
 
-[#if distro.ota.rauc()]
+[#if distro.rauc]
 SRC_URI = "file://moducop-init"
 S = "${WORKDIR}"
 

@@ -3,7 +3,7 @@ SUMMARY = "ModuCop A/B boot script for U-Boot and the fw_env.config that reaches
 LICENSE = "MIT"
 LIC_FILES_CHKSUM = "file://${COMMON_LICENSE_DIR}/MIT;md5=0835ade698e0bcf8506ecda2f7b4f302"
 
-COMPATIBLE_MACHINE = "^([#list bsp.machines as x][=x][#sep]|[/#list])$"
+COMPATIBLE_MACHINE = "^moducop-board$"
 PACKAGE_ARCH = "${MACHINE_ARCH}"
 
 SRC_URI = "file://boot.cmd file://fw_env.config"

@@ -1,6 +1,6 @@
 [=header]
 [engine]
-[#if distro.containers.compose()]
+[#if distro.containers.compose]
 # `docker compose` and `podman compose` run podman-compose, never a docker-compose found on PATH.
 compose_providers = ["podman-compose"]
 compose_warning_logs = false

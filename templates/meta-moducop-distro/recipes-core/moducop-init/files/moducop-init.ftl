@@ -5,8 +5,8 @@
 # prepares the writable parts of the system and then hands over to the real init (systemd):
 #   - the data partition (moducop.data= on the kernel command line) on /data, formatted when it
 #     is blank; when it is missing or holds something else, /data falls back to tmpfs, loudly;
-#   - persistent overlays ([#list distro.overlays.persistent() as d][=d][#sep] [/#list]) with their upper directories on /data;
-#   - tmpfs overlays ([#list distro.overlays.volatileDirs() as d][=d][#sep] [/#list]), /run and /var/volatile on tmpfs;
+#   - persistent overlays ([#list distro.overlays.persistent as d][=d][#sep] [/#list]) with their upper directories on /data;
+#   - tmpfs overlays ([#list distro.overlays.volatileDirs as d][=d][#sep] [/#list]), /run and /var/volatile on tmpfs;
 #     /var/log -> volatile/log and /var/run -> ../run are links in the image (poky's base-files).
 #
 # Persistent overlays are kept per slot (/data/overlay/<slot>/...), stamped with the id of the
@@ -15,8 +15,8 @@
 # last, so configuration carries over into the update; the old slot's own copy stays untouched,
 # so falling back to it also falls back to the configuration that went with it.
 
-PERSISTENT="[#list distro.overlays.persistent() as d][=d][#sep] [/#list]"
-VOLATILE="[#list distro.overlays.volatileDirs() as d][=d][#sep] [/#list]"
+PERSISTENT="[#list distro.overlays.persistent as d][=d][#sep] [/#list]"
+VOLATILE="[#list distro.overlays.volatileDirs as d][=d][#sep] [/#list]"
 DATA=/data
 STATE=$DATA/overlay
 REAL_INIT=/sbin/init

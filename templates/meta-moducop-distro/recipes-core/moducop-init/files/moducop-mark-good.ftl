@@ -1,11 +1,10 @@
-[#if !distro.ota.rauc()]
 #!/bin/sh
 [=header]
 #
 # Marks the slot this system booted from as good: re-arms its boot counter so that the boot
 # script keeps choosing it. Runs once boot-complete.target is reached.
 
-ATTEMPTS=[=distro.attempts]
+ATTEMPTS=[=distro.bootAttempts]
 
 slot=
 read -r cmdline < /proc/cmdline
@@ -26,4 +25,3 @@ case "$slot" in
 esac
 
 exec fw_setenv "BOOT_${slot}_LEFT" "$ATTEMPTS"
-[/#if]

@@ -1,4 +1,3 @@
-[#if !distro.ota.rauc()]
 [=header]
 [Unit]
 Description=Mark the booted ModuCop slot good
@@ -12,4 +11,3 @@ ExecStart=/usr/sbin/moducop-mark-good
 
 [Install]
 WantedBy=multi-user.target
-[/#if]

@@ -7,8 +7,8 @@
 # resets, so a device with two broken slots keeps retrying instead of stopping in U-Boot.
 
 test -n "${BOOT_ORDER}" || setenv BOOT_ORDER "A B"
-test -n "${BOOT_A_LEFT}" || setenv BOOT_A_LEFT [=attempts]
-test -n "${BOOT_B_LEFT}" || setenv BOOT_B_LEFT [=attempts]
+test -n "${BOOT_A_LEFT}" || setenv BOOT_A_LEFT [=distro.bootAttempts]
+test -n "${BOOT_B_LEFT}" || setenv BOOT_B_LEFT [=distro.bootAttempts]
 
 setenv moducop_slot
 for BOOT_SLOT in "${BOOT_ORDER}"; do
@@ -18,23 +18,23 @@ for BOOT_SLOT in "${BOOT_ORDER}"; do
         if test ${BOOT_A_LEFT} -gt 0; then
             setexpr BOOT_A_LEFT ${BOOT_A_LEFT} - 1
             setenv moducop_slot A
-            setenv moducop_part [=slotA.number()]
-            setenv moducop_root [=m.linuxPartition(slotA.number())]
+            setenv moducop_part [=machine.slotA.number]
+            setenv moducop_root [=machine.device(machine.slotA)]
         fi
     elif test "x${BOOT_SLOT}" = "xB"; then
         if test ${BOOT_B_LEFT} -gt 0; then
             setexpr BOOT_B_LEFT ${BOOT_B_LEFT} - 1
             setenv moducop_slot B
-            setenv moducop_part [=slotB.number()]
-            setenv moducop_root [=m.linuxPartition(slotB.number())]
+            setenv moducop_part [=machine.slotB.number]
+            setenv moducop_root [=machine.device(machine.slotB)]
         fi
     fi
 done
 
 if test "x${moducop_slot}" = "x"; then
     echo "ModuCop: no slot has a boot attempt left, re-arming A and B"
-    setenv BOOT_A_LEFT [=attempts]
-    setenv BOOT_B_LEFT [=attempts]
+    setenv BOOT_A_LEFT [=distro.bootAttempts]
+    setenv BOOT_B_LEFT [=distro.bootAttempts]
     saveenv
     reset
 fi
@@ -42,18 +42,18 @@ fi
 saveenv
 echo "ModuCop: booting slot ${moducop_slot} (tries left: A=${BOOT_A_LEFT} B=${BOOT_B_LEFT})"
 
-setenv bootargs "console=[=m.console()] root=${moducop_root} rootfstype=ext4 ro rootwait init=/sbin/moducop-init moducop.data=[=m.linuxPartition(data.number())] rauc.slot=${moducop_slot}"
-[#assign disk = m.uboot().interfaceName() + " " + m.uboot().device() + ":${moducop_part}"]
-[#assign fdt = "${" + m.deviceTree().address() + "}"]
-if load [=disk] ${kernel_addr_r} /boot/[=m.kernel().image()]; then
-[#if m.deviceTree().fromFile()]
-    load [=disk] [=fdt] /boot/[=m.deviceTree().file()]
+setenv bootargs "console=[=machine.base.console] root=${moducop_root} rootfstype=ext4 ro rootwait init=/sbin/moducop-init moducop.data=[=machine.device(machine.data)] rauc.slot=${moducop_slot}"
+[#assign disk = machine.base.uboot.interfaceName + " " + machine.base.uboot.device + ":${moducop_part}"]
+[#assign fdt = "${" + machine.base.deviceTree.address + "}"]
+if load [=disk] ${kernel_addr_r} /boot/[=machine.base.kernel.image]; then
+[#if machine.base.deviceTree.fromFile()]
+    load [=disk] [=fdt] /boot/[=machine.base.deviceTree.file]
 [/#if]
     if test -e [=disk] /boot/initramfs; then
         load [=disk] ${ramdisk_addr_r} /boot/initramfs
-        [=m.kernel().bootCommand()] ${kernel_addr_r} ${ramdisk_addr_r}:${filesize} [=fdt]
+        [=machine.base.kernel.bootCommand] ${kernel_addr_r} ${ramdisk_addr_r}:${filesize} [=fdt]
     else
-        [=m.kernel().bootCommand()] ${kernel_addr_r} - [=fdt]
+        [=machine.base.kernel.bootCommand] ${kernel_addr_r} - [=fdt]
     fi
 fi
 

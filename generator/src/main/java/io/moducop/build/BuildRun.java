@@ -38,7 +38,7 @@ public final class BuildRun {
 
     public int execute() throws InterruptedException {
         Profile p = r.profile();
-        String profileName = p.source();
+        String profileName = p.board().name();
         String machine = p.board().name();
         List<MachineConfig.SourceLayer> repos = p.sourceLayers();
         java.util.Optional<RaucSigning> signing = RaucSigning.resolve(p, System.getenv(), !r.dryRun());

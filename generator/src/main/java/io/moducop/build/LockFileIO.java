@@ -67,7 +67,7 @@ public final class LockFileIO {
     public static String format(String profileName, LockFile lock) {
         StringBuilder sb = new StringBuilder();
         sb.append("# yaml-language-server: $schema=lock.schema.json\n");
-        sb.append("# Written by `moducop lock ").append(profileName).append("`: the revisions `moducop build` checks out.\n");
+        sb.append("# Written by `moducop lock` for ").append(profileName).append(": the revisions `moducop build` checks out.\n");
         sb.append("# Commit it. Refresh with `moducop lock` (branch heads); edit only to pin another commit.\n");
         sb.append("version: 1\n");
         sb.append("profile: ").append(profileName).append('\n');

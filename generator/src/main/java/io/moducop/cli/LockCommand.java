@@ -54,7 +54,7 @@ final class LockCommand implements Callable<Integer> {
             entries.add(new LockFile.Entry(l.name(), l.url(), l.branch(), head));
             out.printf("%-22s %s %s%s%n", l.name(), l.branch(), head, url.equals(l.url()) ? "" : " (read from " + url + ")");
         }
-        boolean changed = LockFileIO.write(target, profile.source(), new LockFile(target.getFileName().toString(), entries));
+        boolean changed = LockFileIO.write(target, profile.board().name(), new LockFile(target.getFileName().toString(), entries));
         out.println((changed ? "wrote " : "up to date: ") + target);
         return BuildExit.OK;
     }

@@ -37,15 +37,15 @@ public final class ProfileLoader {
     /** The profile built into the tool, used when no profile is given. */
     public static Profile loadDefault() {
         try (var in = ProfileLoader.class.getClassLoader().getResourceAsStream(DEFAULT_PROFILE)) {
-            return parse("qemuarm64.yaml", new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), null);
+            return parse("built-in qemuarm64.yaml", new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), null);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** Only the file name: generated headers name it, and absolute host paths must not leak into output. */
+    /** The path as the user gave it, for messages only: nothing generated names the profile file. */
     public static String displayName(Path file) {
-        return file.getFileName() == null ? file.toString() : file.getFileName().toString();
+        return file.toString();
     }
 
     public static Profile parse(String name, String text) {

@@ -1,0 +1,18 @@
+package io.moducop.model;
+
+import io.moducop.profile.Profile;
+
+/**
+ * What the shared distro layer is made from. Every machine generated into one pair of layers must
+ * have the same value of each component; {@link LayerModel#of} checks that, component by component.
+ */
+public record Distro(
+        @ProfileKey("boot.attempts") int bootAttempts,
+        @ProfileKey("overlays") Profile.Overlays overlays,
+        @ProfileKey("containers") Profile.Containers containers,
+        @ProfileKey("ota.client") boolean rauc) {
+
+    public static Distro of(Profile p) {
+        return new Distro(p.bootAttempts(), p.overlays(), p.containers(), p.ota().rauc());
+    }
+}
