@@ -28,7 +28,7 @@ class GeneratedScriptsTest {
 
     private Path generate(List<io.moducop.profile.Profile> profiles) {
         Path out = tmp.resolve("layers-" + profiles.size() + "-" + profiles.get(0).ota().client());
-        new OutputTree(out, LayerGenerator.LAYERS).write(new LayerGenerator().generate(profiles));
+        new OutputTree(out, LayerGenerator.LAYERS).write(new LayerGenerator().generate(profiles), m -> { });
         return out;
     }
 

@@ -5,6 +5,7 @@ import io.moducop.layer.LayerGenerator;
 import io.moducop.layer.OutputTree;
 import io.moducop.machine.MachineConfig;
 import io.moducop.profile.Profile;
+import io.moducop.util.AtomicFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 
 /**
@@ -54,12 +56,12 @@ public final class BuildRun {
             r.user().handOverOne(l.work());
             r.user().handOverOne(l.work().resolve(BuildDirLock.FILE));
             syncSources(lock, repos);
-            writeTree(l.layers(), new LayerGenerator().generate(List.of(p)), LayerGenerator.LAYERS);
+            new OutputTree(l.layers(), LayerGenerator.LAYERS).write(new LayerGenerator().generate(List.of(p)), err::println);
             r.user().handOver(l.layers());
-            writeTree(l.work(), BuildConfig.files(profileName, machine, repos, r.settings(), signing), List.of());
+            writeFiles(l.work(), BuildConfig.files(profileName, machine, repos, r.settings(), signing));
             l.script().toFile().setExecutable(true, false);
-            writeTree(l.work(), new java.util.TreeMap<>(java.util.Map.of("kas.yml",
-                    KasFile.render(profileName, machine, lock, repos).getBytes(StandardCharsets.UTF_8))), List.of());
+            writeFiles(l.work(), new java.util.TreeMap<>(java.util.Map.of("kas.yml",
+                    KasFile.render(profileName, machine, lock, repos).getBytes(StandardCharsets.UTF_8))));
             for (Path d : List.of(l.downloads(), l.sstate())) {
                 if (!Files.isDirectory(d)) {
                     Files.createDirectories(d);
@@ -120,8 +122,10 @@ public final class BuildRun {
         out.flush();
     }
 
-    private void writeTree(Path root, SortedMap<String, byte[]> files, List<String> owned) {
-        new OutputTree(root, owned).write(files);
+    private void writeFiles(Path root, SortedMap<String, byte[]> files) throws IOException {
+        for (Map.Entry<String, byte[]> e : files.entrySet()) {
+            AtomicFiles.write(root.resolve(e.getKey()), e.getValue());
+        }
         for (String f : files.keySet()) {
             Path p = root.resolve(f);
             for (Path q = p; q != null && q.startsWith(root) && !q.equals(root); q = q.getParent()) {

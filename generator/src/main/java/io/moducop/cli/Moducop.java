@@ -1,6 +1,8 @@
 package io.moducop.cli;
 
 import io.moducop.Diagnostic;
+import io.moducop.ExitCode;
+import io.moducop.IoFailure;
 import io.moducop.UserError;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -35,6 +37,11 @@ public final class Moducop implements Runnable {
                 }
                 err.flush();
                 return ue.exitCode();
+            }
+            if (ex instanceof IoFailure io) {
+                err.println(io.format());
+                err.flush();
+                return ExitCode.FAILED;
             }
             throw ex;
         });
