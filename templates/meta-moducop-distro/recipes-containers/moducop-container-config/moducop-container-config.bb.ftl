@@ -7,7 +7,9 @@ SRC_URI = "file://50-moducop.conf"
 S = "${WORKDIR}"
 
 do_install() {
-    install -D -m 0644 ${S}/50-moducop.conf ${D}${sysconfdir}/containers/containers.conf.d/50-moducop.conf
+[#list installs("moducop-container-config") as i]
+    install -D -m [=i.mode] ${S}/[=i.name] ${D}[=i.target]
+[/#list]
 [#if distro.containers.dockerAlias]
     # podman's docker command prints a notice on every call unless this file exists
     install -D -m 0644 /dev/null ${D}${sysconfdir}/containers/nodocker

@@ -23,7 +23,9 @@ do_compile() {
 MODUCOP_BOOT_MOUNT ??= ""
 
 do_install() {
-    install -D -m 0644 ${S}/fw_env.config ${D}${sysconfdir}/fw_env.config
+[#list installs("moducop-boot") as i]
+    install -D -m [=i.mode] ${S}/[=i.name] ${D}[=i.target]
+[/#list]
     if [ -n "${MODUCOP_BOOT_MOUNT}" ]; then
         install -d ${D}${MODUCOP_BOOT_MOUNT}
     fi

@@ -1,6 +1,7 @@
 package io.moducop.layer;
 
 import io.moducop.model.Distro;
+import io.moducop.model.Install;
 import io.moducop.model.LayerModel;
 import io.moducop.model.Machine;
 import io.moducop.profile.Profile;
@@ -28,8 +29,41 @@ public final class LayerGenerator {
     private static final String ROOT = "templates/";
     private static final String MACHINE = "@machine@";
 
+    private static final String INIT_FILES = DISTRO_LAYER + "/recipes-core/moducop-init/files/";
+    private static final String RAUC_FILES = BSP_LAYER + "/dynamic-layers/rauc/recipes-core/rauc/files/" + MACHINE + "/";
+
+    /** Every generated file that goes into the root file system, and where; {@link #wanted} still decides which exist. */
+    private static final List<Install> INSTALLS = List.of(
+            new Install("moducop-init", INIT_FILES + "moducop-init", "${base_sbindir}/moducop-init", "0755"),
+            new Install("moducop-init", INIT_FILES + "moducop-mark-good", "${sbindir}/moducop-mark-good", "0755"),
+            new Install("moducop-init", INIT_FILES + "moducop-mark-good.service",
+                    "${systemd_system_unitdir}/moducop-mark-good.service", "0644"),
+            new Install("moducop-container-config", DISTRO_LAYER
+                    + "/recipes-containers/moducop-container-config/files/50-moducop.conf",
+                    "${sysconfdir}/containers/containers.conf.d/50-moducop.conf", "0644"),
+            new Install("container-host-config", DISTRO_LAYER + "/recipes-containers/container-host-config/files/storage.conf",
+                    "${sysconfdir}/containers/storage.conf", "0644"),
+            new Install("container-host-config", DISTRO_LAYER + "/recipes-containers/container-host-config/files/registries.conf",
+                    "${sysconfdir}/containers/registries.conf", "0644"),
+            new Install("moducop-boot", BSP_LAYER + "/recipes-bsp/moducop-boot/files/" + MACHINE + "/fw_env.config",
+                    "${sysconfdir}/fw_env.config", "0644"),
+            new Install("rauc-conf", RAUC_FILES + "system.conf", "${sysconfdir}/rauc/system.conf", "0644"),
+            new Install("rauc-conf", RAUC_FILES + "ca.cert.pem", "${sysconfdir}/rauc/ca.cert.pem", "0644"));
+
     /** What a template sees: the distro-wide settings, and the whole model or the one machine it renders. */
     public record TemplateData(String header, Distro distro, LayerModel layers, Machine machine) {
+
+        /** The files {@code recipe} installs, for its do_install. */
+        public List<Install> installs(String recipe) {
+            return INSTALLS.stream().filter(i -> i.recipe().equals(recipe) && wanted(i.file(), distro, machine)).toList();
+        }
+    }
+
+    /** The generated files {@code machine}'s root file system holds, with the paths they are installed at. */
+    public static List<Install> installs(LayerModel model, Machine machine) {
+        return INSTALLS.stream().filter(i -> wanted(i.file(), model.distro(), machine))
+                .map(i -> new Install(i.recipe(), i.file().replace(MACHINE, machine.name()), i.target(), i.mode()))
+                .toList();
     }
 
     private final Templates templates = new Templates();
@@ -66,7 +100,7 @@ public final class LayerGenerator {
                     BSP_LAYER + "/dynamic-layers/rauc/recipes-core/rauc/rauc-conf.bbappend",
                     BSP_LAYER + "/dynamic-layers/rauc/recipes-core/rauc/files/" + MACHINE + "/system.conf" -> distro.rauc();
             case BSP_LAYER + "/dynamic-layers/rauc/recipes-core/rauc/files/" + MACHINE + "/ca.cert.pem" ->
-                    distro.rauc() && machine.keyringInLayer();
+                    distro.rauc() && (machine == null || machine.keyringInLayer());
             case DISTRO_LAYER + "/recipes-core/moducop-init/files/moducop-mark-good",
                     DISTRO_LAYER + "/recipes-core/moducop-init/files/moducop-mark-good.service" -> !distro.rauc();
             default -> true;

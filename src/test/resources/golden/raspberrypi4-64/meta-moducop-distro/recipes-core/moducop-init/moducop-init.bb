@@ -6,7 +6,9 @@ then starts systemd."
 LICENSE = "MIT"
 LIC_FILES_CHKSUM = "file://${COMMON_LICENSE_DIR}/MIT;md5=0835ade698e0bcf8506ecda2f7b4f302"
 
-SRC_URI = "file://moducop-init"
+SRC_URI = " \
+    file://moducop-init \
+"
 S = "${WORKDIR}"
 
 # RAUC's rauc-mark-good.service marks the booted slot good.
