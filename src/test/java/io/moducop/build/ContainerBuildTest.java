@@ -151,8 +151,8 @@ class ContainerBuildTest {
         assertFalse(Files.isSymbolicLink(wic), "the deploy link is resolved: the artifact is the image itself");
         String manifest = Files.readString(work.resolve("artifacts/manifest.json"));
         assertTrue(manifest.contains("\"name\": \"moducop-image-moducop-t.rootfs.wic\", \"size\": 1048576, \"sha256\": \""
-                + Artifacts.sha256(wic) + "\""), manifest);
-        assertTrue(manifest.contains("\"sha256\": \"" + Artifacts.sha256(bmap) + "\""), manifest);
+                + io.moducop.util.Digests.sha256(wic) + "\""), manifest);
+        assertTrue(manifest.contains("\"sha256\": \"" + io.moducop.util.Digests.sha256(bmap) + "\""), manifest);
         assertTrue(manifest.startsWith("{\n  \"profile\": \"board.yaml\",\n  \"machine\": \"moducop-t\","), manifest);
         assertTrue(manifest.contains("{\"name\": \"poky\", \"url\": \"https://git.yoctoproject.org/poky\""), manifest);
 

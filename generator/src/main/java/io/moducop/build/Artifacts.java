@@ -1,17 +1,14 @@
 package io.moducop.build;
 
 import io.moducop.UserError;
+import io.moducop.util.Digests;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -27,31 +24,25 @@ public final class Artifacts {
     }
 
     /** What manifest.json records. */
-    public record Manifest(String profile, String machine, String distro, String image, List<LockFile.Entry> layers,
+    public record Manifest(String machine, String distro, String image, List<LockFile.Entry> layers,
             List<FileEntry> files) {
     }
 
     private Artifacts() {
     }
 
-    /** The deploy names (links bitbake keeps pointing at the newest build) moducop collects, in manifest order. */
-    public static List<String> expectedNames(String image, String machine) {
-        return expectedNames(image, machine, false);
-    }
-
-    /** With {@code bundle}, also the RAUC update bundle (bundle.bbclass: BUNDLE_LINK_NAME = PN-MACHINE). */
-    public static List<String> expectedNames(String image, String machine, boolean bundle) {
+    /**
+     * The deploy names (links bitbake keeps pointing at the newest build) moducop collects, in
+     * manifest order; with {@code bundle}, also the RAUC update bundle (bundle.bbclass: BUNDLE_LINK_NAME = PN-MACHINE).
+     */
+    private static List<String> expectedNames(String image, String machine, boolean bundle) {
         String base = image + "-" + machine + ".rootfs";
         return bundle ? List.of(base + ".wic", base + ".wic.bmap", BuildConfig.BUNDLE + "-" + machine + ".raucb")
                 : List.of(base + ".wic", base + ".wic.bmap");
     }
 
     /** Copies and hashes, writes the manifest, then swaps the staged directory into {@code target}. */
-    public static Manifest collect(Path deployDir, Path target, String profile, String machine, LockFile lock) {
-        return collect(deployDir, target, profile, machine, lock, false);
-    }
-
-    public static Manifest collect(Path deployDir, Path target, String profile, String machine, LockFile lock, boolean bundle) {
+    public static Manifest collect(Path deployDir, Path target, String machine, LockFile lock, boolean bundle) {
         List<Path> sources = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         for (String n : expectedNames(BuildConfig.IMAGE, machine, bundle)) {
@@ -79,9 +70,9 @@ public final class Artifacts {
                 String name = src.getFileName().toString();
                 Path dst = staging.resolve(name);
                 Files.copy(src, dst, StandardCopyOption.COPY_ATTRIBUTES); // follows the deploy link
-                files.add(new FileEntry(name, Files.size(dst), sha256(dst)));
+                files.add(new FileEntry(name, Files.size(dst), Digests.sha256(dst)));
             }
-            Manifest m = new Manifest(profile, machine, BuildConfig.DISTRO, BuildConfig.IMAGE, lock.repos(), files);
+            Manifest m = new Manifest(machine, BuildConfig.DISTRO, BuildConfig.IMAGE, lock.repos(), files);
             Files.writeString(staging.resolve("manifest.json"), toJson(m), StandardCharsets.UTF_8);
             if (Files.exists(target)) {
                 Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
@@ -95,23 +86,9 @@ public final class Artifacts {
         }
     }
 
-    public static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** Fixed key order, two-space indent, one trailing newline: byte-identical for identical builds. */
     public static String toJson(Manifest m) {
         StringBuilder sb = new StringBuilder("{\n");
-        sb.append("  \"profile\": ").append(q(m.profile())).append(",\n");
         sb.append("  \"machine\": ").append(q(m.machine())).append(",\n");
         sb.append("  \"distro\": ").append(q(m.distro())).append(",\n");
         sb.append("  \"image\": ").append(q(m.image())).append(",\n");

@@ -40,7 +40,6 @@ public final class BuildRun {
 
     public int execute() throws InterruptedException {
         Profile p = r.profile();
-        String profileName = p.board().name();
         String machine = p.board().name();
         List<MachineConfig.SourceLayer> repos = p.sourceLayers();
         java.util.Optional<RaucSigning> signing = RaucSigning.resolve(p, System.getenv(), !r.dryRun());
@@ -52,23 +51,23 @@ public final class BuildRun {
         ContainerBuild engine = ContainerBuild.connect();
         engine.requireImage(r.image());
 
+        List<String> targets = p.ota().rauc() ? List.of(BuildConfig.IMAGE, BuildConfig.BUNDLE) : List.of(BuildConfig.IMAGE);
         try (BuildDirLock ignored = BuildDirLock.acquire(l.work())) {
             r.user().handOverOne(l.work());
             r.user().handOverOne(l.work().resolve(BuildDirLock.FILE));
             syncSources(lock, repos);
             new OutputTree(l.layers(), LayerGenerator.LAYERS).write(new LayerGenerator().generate(List.of(p)), err::println);
             r.user().handOver(l.layers());
-            writeFiles(l.work(), BuildConfig.files(profileName, machine, repos, r.settings(), signing));
+            writeFiles(l.work(), BuildConfig.files(machine, repos, r.settings(), signing));
             l.script().toFile().setExecutable(true, false);
             writeFiles(l.work(), new java.util.TreeMap<>(java.util.Map.of("kas.yml",
-                    KasFile.render(profileName, machine, lock, repos).getBytes(StandardCharsets.UTF_8))));
+                    KasFile.render(machine, lock, repos, targets, r.settings(), p.ota().rauc()).getBytes(StandardCharsets.UTF_8))));
             for (Path d : List.of(l.downloads(), l.sstate())) {
                 if (!Files.isDirectory(d)) {
                     Files.createDirectories(d);
                     r.user().handOver(d);
                 }
             }
-            List<String> targets = p.ota().rauc() ? List.of(BuildConfig.IMAGE, BuildConfig.BUNDLE) : List.of(BuildConfig.IMAGE);
             List<String> bitbake = new ArrayList<>(List.of("bash", BuildLayout.inContainer("build/moducop-bitbake.sh")));
             if (r.dryRun()) {
                 bitbake.add("-n");
@@ -90,7 +89,7 @@ public final class BuildRun {
                 out.println("dry run: bitbake -n " + String.join(" ", targets) + " for " + machine + " resolved; log: " + l.logFile());
                 return BuildExit.OK;
             }
-            Artifacts.Manifest m = Artifacts.collect(l.deployImages(machine), l.artifacts(), profileName, machine, lock,
+            Artifacts.Manifest m = Artifacts.collect(l.deployImages(machine), l.artifacts(), machine, lock,
                     p.ota().rauc());
             r.user().handOver(l.artifacts());
             for (Artifacts.FileEntry f : m.files()) {
