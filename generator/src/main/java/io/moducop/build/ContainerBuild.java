@@ -31,12 +31,11 @@ public final class ContainerBuild {
 
     public static final String LABEL = "io.moducop.build";
 
-    /** What to run: the image, the mounts (from the layout), the build user and the command after the entrypoint options. */
-    /** {@code readOnly}: further host paths mounted read-only at the given container paths. */
+    /**
+     * What to run: the image, the mounts (from the layout), the build user, the command after the
+     * entrypoint options and {@code readOnly}: further host paths mounted read-only at the given container paths.
+     */
     public record Spec(String image, BuildLayout layout, BuildUser user, List<String> command, Map<java.nio.file.Path, String> readOnly) {
-        public Spec(String image, BuildLayout layout, BuildUser user, List<String> command) {
-            this(image, layout, user, command, Map.of());
-        }
     }
 
     private final DockerClient client;
@@ -69,10 +68,6 @@ public final class ContainerBuild {
                 BuildExit.NO_ENGINE);
     }
 
-    public DockerClient client() {
-        return client;
-    }
-
     /** The image must exist locally; moducop does not pull (builds must not depend on a registry being up). */
     public void requireImage(String image) {
         try {
@@ -86,7 +81,7 @@ public final class ContainerBuild {
     }
 
     /** The entrypoint arguments: {@code --workdir=... --id uid:gid -- command...}. */
-    public static List<String> entrypointArgs(Spec spec) {
+    static List<String> entrypointArgs(Spec spec) {
         List<String> args = new ArrayList<>();
         args.add("--workdir=" + BuildLayout.CONTAINER_WORK);
         args.add("--id");
