@@ -4,8 +4,12 @@ BBPATH .= ":${LAYERDIR}"
 BBFILES += "${LAYERDIR}/recipes-*/*/*.bb \
             ${LAYERDIR}/recipes-*/*/*.bbappend"
 
-# The RAUC system configuration applies only when meta-rauc is in the build.
-BBFILES_DYNAMIC += "rauc:${LAYERDIR}/dynamic-layers/rauc/*/*/*.bbappend"
+# Parts for other layers apply only when those layers are in the build: the RAUC system
+# configuration with meta-rauc, the Raspberry Pi kernel's RAUC options with meta-raspberrypi.
+BBFILES_DYNAMIC += " \
+    rauc:${LAYERDIR}/dynamic-layers/rauc/*/*/*.bbappend \
+    raspberrypi:${LAYERDIR}/dynamic-layers/raspberrypi/*/*/*.bbappend \
+"
 
 BBFILE_COLLECTIONS += "moducop"
 BBFILE_PATTERN_moducop = "^${LAYERDIR}/"

@@ -14,6 +14,11 @@ INIT_MANAGER = "systemd"
 
 # /root is a persistent overlay; poky's default home for root is /home/root.
 ROOT_HOME = "/root"
+
+# Containers of one compose project find each other by name: netavark with aardvark-dns
+# (meta-virtualization's default is CNI, which has no name resolution here).
+VIRTUAL-RUNTIME_container_networking = "netavark"
+VIRTUAL-RUNTIME_container_dns = "aardvark-dns"
 [#if !distro.containers.dockerAlias]
 
 # No docker command: podman only.

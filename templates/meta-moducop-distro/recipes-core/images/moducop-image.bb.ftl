@@ -15,6 +15,7 @@ IMAGE_INSTALL = " \
     moducop-init \
     moducop-container-config \
     podman \
+    ${VIRTUAL-RUNTIME_container_dns} \
 [#if distro.rauc]
     rauc \
 [/#if]
@@ -22,6 +23,12 @@ IMAGE_INSTALL = " \
     podman-compose \
 [/#if]
 "
+[#if distro.rauc]
+
+# moducop-health marks the slot good after its health gate; RAUC's own unit would mark it good
+# as soon as boot-complete.target is reached.
+BAD_RECOMMENDATIONS += "rauc-mark-good"
+[/#if]
 
 # Identifies the root file system's content; moducop-init compares it with the one the slot's
 # persistent overlays were made for, to notice that an update replaced the slot.

@@ -1,8 +1,9 @@
 [=header]
-SUMMARY = "ModuCop early init: data partition, persistent and tmpfs overlays[#if !distro.rauc], slot mark-good[/#if]"
-DESCRIPTION = "Runs as init= before systemd: mounts the data partition (formatting it when blank), \
+SUMMARY = "ModuCop early init, health gate and watchdog"
+DESCRIPTION = "moducop-init runs as init= before systemd: mounts the data partition (formatting it when blank), \
 overlays [#list distro.overlays.persistent as d][=d][#sep], [/#list] on it and [#list distro.overlays.volatileDirs as d][=d][#sep], [/#list] on tmpfs, \
-then starts systemd.[#if !distro.rauc] A service marks the booted slot good once boot-complete.target is reached.[/#if]"
+then starts systemd. moducop-health marks the booted slot good once the system is healthy, or \
+reboots to use up the slot's try; systemd feeds the hardware watchdog."
 LICENSE = "MIT"
 LIC_FILES_CHKSUM = "file://${COMMON_LICENSE_DIR}/MIT;md5=0835ade698e0bcf8506ecda2f7b4f302"
 
@@ -12,16 +13,11 @@ SRC_URI = " \
 [/#list]
 "
 S = "${WORKDIR}"
-[#if !distro.rauc]
 
 inherit systemd
 
-SYSTEMD_SERVICE:${PN} = "moducop-mark-good.service"
-[/#if]
+SYSTEMD_SERVICE:${PN} = "moducop-health.service"
 
-[#if distro.rauc]
-# RAUC's rauc-mark-good.service marks the booted slot good.
-[/#if]
 do_install() {
 [#list installs("moducop-init") as i]
     install -D -m [=i.mode] ${S}/[=i.name] ${D}[=i.target]
@@ -29,5 +25,5 @@ do_install() {
     install -d ${D}/data
 }
 
-FILES:${PN} += "/data"
-RDEPENDS:${PN} = "e2fsprogs-mke2fs e2fsprogs-e2fsck[#if !distro.rauc] libubootenv-bin[/#if]"
+FILES:${PN} += "/data ${systemd_unitdir}/system.conf.d"
+RDEPENDS:${PN} = "e2fsprogs-mke2fs e2fsprogs-e2fsck [#if distro.rauc]rauc[#else]libubootenv-bin[/#if]"

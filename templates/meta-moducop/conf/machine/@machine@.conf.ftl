@@ -28,10 +28,6 @@ WKS_FILE = "[=machine.name].wks"
 IMAGE_BOOT_FILES:remove = "[#list machine.base.bootFilesRemove as f][=f][#sep] [/#list]"
 [/#if]
 IMAGE_BOOT_FILES:append = " moducop-boot.scr;boot.scr"
-[#if machine.env.bootMount??]
-# U-Boot keeps its environment on the boot partition, mounted here for fw_setenv.
-MODUCOP_BOOT_MOUNT = "[=machine.env.bootMount]"
-[/#if]
 do_image_wic[depends] += "moducop-boot:do_deploy"
 [#if distro.rauc]
 

@@ -64,9 +64,11 @@ mount_kernel_filesystems() {
     chmod 1777 /var/volatile/tmp
 }
 
-# A partition is blank when its first MiB is all zeros: only then is it formatted.
+# A partition is blank, and only then formatted, when it starts with the marker the image writes
+# there (moducop-data-blank.img) or its first MiB is all zeros.
 is_blank() {
-    [ "$(dd if="$1" bs=65536 count=16 2> /dev/null | tr -d '\000' | wc -c)" -eq 0 ]
+    [ "$(dd if="$1" bs=19 count=1 2> /dev/null)" = "MODUCOP-DATA-BLANK" ] \
+        || [ "$(dd if="$1" bs=65536 count=16 2> /dev/null | tr -d '\000' | wc -c)" -eq 0 ]
 }
 
 # The root file system is mounted already, so its disk is known; allow a moment for the rest.
@@ -127,7 +129,10 @@ prepare_slot_state() {
         log "slot $slot runs a new root file system: keeping its overlays"
         cp -a "$dir/." "$staging/"
     fi
-    find "$staging" -depth -type d -name work -exec rm -rf {} + 2> /dev/null
+    # overlayfs work directories belong to the mount that made them; nothing else is touched
+    for d in $PERSISTENT; do
+        rm -rf "$staging$d/work"
+    done
     echo "$rootfs_id" > "$staging/rootfs-id"
     rm -rf "$dir.old"
     if [ -d "$dir" ]; then

@@ -35,9 +35,11 @@ public final class LayerGenerator {
     /** Every generated file that goes into the root file system, and where; {@link #wanted} still decides which exist. */
     private static final List<Install> INSTALLS = List.of(
             new Install("moducop-init", INIT_FILES + "moducop-init", "${base_sbindir}/moducop-init", "0755"),
-            new Install("moducop-init", INIT_FILES + "moducop-mark-good", "${sbindir}/moducop-mark-good", "0755"),
-            new Install("moducop-init", INIT_FILES + "moducop-mark-good.service",
-                    "${systemd_system_unitdir}/moducop-mark-good.service", "0644"),
+            new Install("moducop-init", INIT_FILES + "moducop-health", "${sbindir}/moducop-health", "0755"),
+            new Install("moducop-init", INIT_FILES + "moducop-health.service",
+                    "${systemd_system_unitdir}/moducop-health.service", "0644"),
+            new Install("moducop-init", INIT_FILES + "moducop-watchdog.conf",
+                    "${systemd_unitdir}/system.conf.d/moducop-watchdog.conf", "0644"),
             new Install("moducop-container-config", DISTRO_LAYER
                     + "/recipes-containers/moducop-container-config/files/50-moducop.conf",
                     "${sysconfdir}/containers/containers.conf.d/50-moducop.conf", "0644"),
@@ -47,6 +49,8 @@ public final class LayerGenerator {
                     "${sysconfdir}/containers/registries.conf", "0644"),
             new Install("moducop-boot", BSP_LAYER + "/recipes-bsp/moducop-boot/files/" + MACHINE + "/fw_env.config",
                     "${sysconfdir}/fw_env.config", "0644"),
+            new Install("moducop-boot", BSP_LAYER + "/recipes-bsp/moducop-boot/files/" + MACHINE + "/uboot.mount",
+                    "${systemd_system_unitdir}/uboot.mount", "0644"),
             new Install("rauc-conf", RAUC_FILES + "system.conf", "${sysconfdir}/rauc/system.conf", "0644"),
             new Install("rauc-conf", RAUC_FILES + "ca.cert.pem", "${sysconfdir}/rauc/ca.cert.pem", "0644"));
 
@@ -98,11 +102,11 @@ public final class LayerGenerator {
         return switch (file) {
             case DISTRO_LAYER + "/recipes-core/bundles/moducop-bundle.bb",
                     BSP_LAYER + "/dynamic-layers/rauc/recipes-core/rauc/rauc-conf.bbappend",
-                    BSP_LAYER + "/dynamic-layers/rauc/recipes-core/rauc/files/" + MACHINE + "/system.conf" -> distro.rauc();
+                    BSP_LAYER + "/dynamic-layers/rauc/recipes-core/rauc/files/" + MACHINE + "/system.conf",
+                    BSP_LAYER + "/dynamic-layers/raspberrypi/recipes-kernel/linux/linux-raspberrypi_%.bbappend",
+                    BSP_LAYER + "/dynamic-layers/raspberrypi/recipes-kernel/linux/files/moducop-rauc.cfg" -> distro.rauc();
             case BSP_LAYER + "/dynamic-layers/rauc/recipes-core/rauc/files/" + MACHINE + "/ca.cert.pem" ->
                     distro.rauc() && (machine == null || machine.keyringInLayer());
-            case DISTRO_LAYER + "/recipes-core/moducop-init/files/moducop-mark-good",
-                    DISTRO_LAYER + "/recipes-core/moducop-init/files/moducop-mark-good.service" -> !distro.rauc();
             default -> true;
         };
     }

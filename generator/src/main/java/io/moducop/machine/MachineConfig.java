@@ -28,8 +28,11 @@ public record MachineConfig(
     public record Kernel(String image, String bootCommand) {
     }
 
-    /** {@code file} is null when the firmware or QEMU supplies the device tree. */
-    public record DeviceTree(String source, String file, String address) {
+    /**
+     * {@code file} is null when the firmware or QEMU supplies the device tree, or when U-Boot names
+     * it ({@code ${fdtfile}}); {@code firmwareBootargs}: the firmware passes kernel arguments in it.
+     */
+    public record DeviceTree(String source, String file, String address, boolean firmwareBootargs) {
         public boolean fromFile() {
             return "file".equals(source);
         }

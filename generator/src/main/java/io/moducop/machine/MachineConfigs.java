@@ -74,7 +74,7 @@ public final class MachineConfigs {
                 t.string("console"),
                 new MachineConfig.Kernel(t.string("kernel.image"), t.string("kernel.boot-command")),
                 new MachineConfig.DeviceTree(t.string("device-tree.source"), t.string("device-tree.file"),
-                        t.string("device-tree.address")),
+                        t.string("device-tree.address"), t.bool("device-tree.firmware-bootargs")),
                 new MachineConfig.UBoot(t.string("u-boot.interface"), (int) t.integer("u-boot.device"),
                         t.string("u-boot.arch")),
                 t.string("linux.partition-prefix"),

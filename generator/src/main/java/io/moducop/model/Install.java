@@ -18,6 +18,7 @@ public record Install(String recipe, String file, String target, String mode) {
             "${bindir}", "/usr/bin",
             "${libexecdir}", "/usr/libexec",
             "${systemd_system_unitdir}", "/usr/lib/systemd/system",
+            "${systemd_unitdir}", "/usr/lib/systemd",
             "${datadir}", "/usr/share");
 
     /** The file's name in the recipe's sources. */

@@ -15,9 +15,14 @@ IMAGE_INSTALL = " \
     moducop-init \
     moducop-container-config \
     podman \
+    ${VIRTUAL-RUNTIME_container_dns} \
     rauc \
     podman-compose \
 "
+
+# moducop-health marks the slot good after its health gate; RAUC's own unit would mark it good
+# as soon as boot-complete.target is reached.
+BAD_RECOMMENDATIONS += "rauc-mark-good"
 
 # Identifies the root file system's content; moducop-init compares it with the one the slot's
 # persistent overlays were made for, to notice that an update replaced the slot.

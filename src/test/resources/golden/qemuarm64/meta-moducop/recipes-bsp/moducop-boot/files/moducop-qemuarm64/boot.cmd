@@ -5,6 +5,8 @@
 # takes one try from the first slot in BOOT_ORDER that has one; the booted system marks its slot
 # good, which re-arms the counter. When no slot has a try left, both are re-armed and the board
 # resets, so a device with two broken slots keeps retrying instead of stopping in U-Boot.
+# Counting down needs no setexpr, which not every board's U-Boot has: tries are 1 to 9. The
+# kernel reboots 5 s after a panic (panic=5), so a slot whose kernel panics uses up its tries too.
 
 test -n "${BOOT_ORDER}" || setenv BOOT_ORDER "A B"
 test -n "${BOOT_A_LEFT}" || setenv BOOT_A_LEFT 3
@@ -16,14 +18,34 @@ for BOOT_SLOT in "${BOOT_ORDER}"; do
         # a slot was chosen already
     elif test "x${BOOT_SLOT}" = "xA"; then
         if test ${BOOT_A_LEFT} -gt 0; then
-            setexpr BOOT_A_LEFT ${BOOT_A_LEFT} - 1
+            if test "${BOOT_A_LEFT}" = "9"; then setenv BOOT_A_LEFT 8
+            elif test "${BOOT_A_LEFT}" = "8"; then setenv BOOT_A_LEFT 7
+            elif test "${BOOT_A_LEFT}" = "7"; then setenv BOOT_A_LEFT 6
+            elif test "${BOOT_A_LEFT}" = "6"; then setenv BOOT_A_LEFT 5
+            elif test "${BOOT_A_LEFT}" = "5"; then setenv BOOT_A_LEFT 4
+            elif test "${BOOT_A_LEFT}" = "4"; then setenv BOOT_A_LEFT 3
+            elif test "${BOOT_A_LEFT}" = "3"; then setenv BOOT_A_LEFT 2
+            elif test "${BOOT_A_LEFT}" = "2"; then setenv BOOT_A_LEFT 1
+            elif test "${BOOT_A_LEFT}" = "1"; then setenv BOOT_A_LEFT 0
+            else setenv BOOT_A_LEFT 0
+            fi
             setenv moducop_slot A
             setenv moducop_part 2
             setenv moducop_root /dev/vda2
         fi
     elif test "x${BOOT_SLOT}" = "xB"; then
         if test ${BOOT_B_LEFT} -gt 0; then
-            setexpr BOOT_B_LEFT ${BOOT_B_LEFT} - 1
+            if test "${BOOT_B_LEFT}" = "9"; then setenv BOOT_B_LEFT 8
+            elif test "${BOOT_B_LEFT}" = "8"; then setenv BOOT_B_LEFT 7
+            elif test "${BOOT_B_LEFT}" = "7"; then setenv BOOT_B_LEFT 6
+            elif test "${BOOT_B_LEFT}" = "6"; then setenv BOOT_B_LEFT 5
+            elif test "${BOOT_B_LEFT}" = "5"; then setenv BOOT_B_LEFT 4
+            elif test "${BOOT_B_LEFT}" = "4"; then setenv BOOT_B_LEFT 3
+            elif test "${BOOT_B_LEFT}" = "3"; then setenv BOOT_B_LEFT 2
+            elif test "${BOOT_B_LEFT}" = "2"; then setenv BOOT_B_LEFT 1
+            elif test "${BOOT_B_LEFT}" = "1"; then setenv BOOT_B_LEFT 0
+            else setenv BOOT_B_LEFT 0
+            fi
             setenv moducop_slot B
             setenv moducop_part 3
             setenv moducop_root /dev/vda3
@@ -42,7 +64,7 @@ fi
 saveenv
 echo "ModuCop: booting slot ${moducop_slot} (tries left: A=${BOOT_A_LEFT} B=${BOOT_B_LEFT})"
 
-setenv bootargs "console=ttyAMA0,115200 root=${moducop_root} rootfstype=ext4 ro rootwait init=/sbin/moducop-init moducop.data=/dev/vda4 rauc.slot=${moducop_slot}"
+setenv bootargs "console=ttyAMA0,115200 root=${moducop_root} rootfstype=ext4 ro rootwait panic=5 init=/sbin/moducop-init moducop.data=/dev/vda4 rauc.slot=${moducop_slot}"
 if load virtio 0:${moducop_part} ${kernel_addr_r} /boot/Image; then
     if test -e virtio 0:${moducop_part} /boot/initramfs; then
         load virtio 0:${moducop_part} ${ramdisk_addr_r} /boot/initramfs
