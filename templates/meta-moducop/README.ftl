@@ -10,7 +10,7 @@ configuration, container images and volumes live on the data partition.
 Dependencies
 ------------
 [#list layers.sourceLayers() as l]
-  [=l.name]: [=l.url] branch [=l.branch] (layers: [#list l.paths as d][=d][#sep], [/#list])
+  [=l.name]: [=l.url] branch [=l.branch] ([#if l.paths?has_content]layers: [#list l.paths as d][=d][#sep], [/#list][#else]bitbake itself, no layer[/#if])
 [/#list]
   meta-moducop-distro: generated beside this layer; provides DISTRO = "moducop" and moducop-image
 

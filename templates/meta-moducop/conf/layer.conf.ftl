@@ -18,4 +18,4 @@ BBFILE_PRIORITY_moducop = "7"
 # A machine's vendor layer (meta-raspberrypi, meta-yocto-bsp) is needed only to build that
 # machine; its conf/machine file says so when the layer is missing.
 LAYERDEPENDS_moducop = "core"
-LAYERSERIES_COMPAT_moducop = "scarthgap"
+LAYERSERIES_COMPAT_moducop = "[=distro.release.id()]"

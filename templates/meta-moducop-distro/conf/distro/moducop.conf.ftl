@@ -4,12 +4,14 @@ require conf/distro/poky.conf
 DISTRO = "moducop"
 DISTRO_NAME = "ModuCop"
 DISTRO_VERSION = "1.0"
-DISTRO_CODENAME = "scarthgap"
+DISTRO_CODENAME = "[=distro.release.id()]"
 
 # podman needs seccomp and ipv6; meta-virtualization wants virtualization[#if distro.rauc];
 # rauc turns on meta-rauc's bbappends[/#if].
 DISTRO_FEATURES:append = " systemd usrmerge virtualization seccomp ipv6[#if distro.rauc] rauc[/#if]"
+[#if distro.release.id() == "scarthgap"]
 DISTRO_FEATURES_BACKFILL_CONSIDERED:append = " sysvinit"
+[/#if]
 INIT_MANAGER = "systemd"
 
 # /root is a persistent overlay; poky's default home for root is /home/root.

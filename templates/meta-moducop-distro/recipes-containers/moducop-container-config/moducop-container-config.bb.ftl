@@ -4,7 +4,7 @@ LICENSE = "MIT"
 LIC_FILES_CHKSUM = "file://${COMMON_LICENSE_DIR}/MIT;md5=0835ade698e0bcf8506ecda2f7b4f302"
 
 SRC_URI = "file://50-moducop.conf"
-S = "${WORKDIR}"
+S = "[=distro.release.sources()]"
 
 do_install() {
 [#list installs("moducop-container-config") as i]

@@ -32,7 +32,7 @@ BAD_RECOMMENDATIONS += "rauc-mark-good"
 
 # Identifies the root file system's content; moducop-init compares it with the one the slot's
 # persistent overlays were made for, to notice that an update replaced the slot.
-ROOTFS_POSTPROCESS_COMMAND += "moducop_rootfs_id;"
+ROOTFS_POSTPROCESS_COMMAND += "moducop_rootfs_id"
 moducop_rootfs_id() {
     install -d ${IMAGE_ROOTFS}${sysconfdir}/moducop
     (cd ${IMAGE_ROOTFS} && find . -xdev -type f ! -path ./etc/moducop/rootfs-id -print0 \

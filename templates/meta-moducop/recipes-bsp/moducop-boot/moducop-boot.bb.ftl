@@ -12,7 +12,7 @@ SRC_URI = " \
     file://[=i.name] \
 [/#list]
 "
-S = "${WORKDIR}"
+S = "[=distro.release.sources()]"
 
 DEPENDS = "u-boot-mkimage-native"
 RDEPENDS:${PN} = "libubootenv-bin"

@@ -21,7 +21,7 @@ class BuildPreflightTest {
 
     private Path profile() throws Exception {
         Path p = tmp.resolve("board.yaml");
-        Files.writeString(p, "board: { name: moducop-t, base: qemuarm64 }\nota: { client: none }\n");
+        Files.writeString(p, "board: { name: moducop-t, base: qemuarm64 }\nota: { client: none }\nyocto: { release: scarthgap }\n");
         String c = "0123456789abcdef0123456789abcdef01234567";
         Files.writeString(tmp.resolve("board.lock.yaml"), GitRepos.lockYaml(
                 "poky", "https://git.yoctoproject.org/poky", "scarthgap", c,

@@ -86,7 +86,7 @@ class ContainerBuildTest {
         GitRepos.create(mirror.resolve("meta-openembedded"), "scarthgap", Map.of("meta-oe/conf/layer.conf", "#\n"));
         GitRepos.create(mirror.resolve("meta-virtualization.git"), "scarthgap", Map.of("conf/layer.conf", "#\n"));
         profile = tmp.resolve("board.yaml");
-        Files.writeString(profile, "board: { name: moducop-t, base: qemuarm64 }\nota: { client: none }\n");
+        Files.writeString(profile, "board: { name: moducop-t, base: qemuarm64 }\nota: { client: none }\nyocto: { release: scarthgap }\n");
         assertEquals(0, Cli.run("lock", "--mirror", mirror.toString(), profile.toString()).exitCode());
         work = tmp.resolve("work");
         Files.createDirectories(work);
@@ -115,7 +115,7 @@ class ContainerBuildTest {
         Files.writeString(keys.resolve("dev.key.pem"), "stand-in key\n");
         Files.setPosixFilePermissions(keys.resolve("dev.key.pem"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         Files.writeString(keys.resolve("dev.cert.pem"), "stand-in cert\n");
-        Files.writeString(profile, "board: { name: moducop-t, base: qemuarm64 }\nota: { keyring: keys/ca.cert.pem,"
+        Files.writeString(profile, "board: { name: moducop-t, base: qemuarm64 }\nyocto: { release: scarthgap }\nota: { keyring: keys/ca.cert.pem,"
                 + " signing: { key: " + keys.resolve("dev.key.pem") + ", cert: " + keys.resolve("dev.cert.pem") + " } }\n");
         assertEquals(0, Cli.run("lock", "--mirror", mirror.toString(), profile.toString()).exitCode());
         Cli r = build("ok");

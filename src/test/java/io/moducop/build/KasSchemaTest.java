@@ -26,7 +26,7 @@ class KasSchemaTest {
         String schema = System.getenv("MODUCOP_KAS_SCHEMA");
         assumeTrue(schema != null && Files.isRegularFile(Path.of(schema)),
                 "SKIPPED: set MODUCOP_KAS_SCHEMA to kas's schema-kas.json (kas >= 4.0) to check kas.yml against it");
-        var layers = MachineConfigs.load("qemuarm64").layers();
+        var layers = MachineConfigs.load("qemuarm64").layers(io.moducop.machine.Release.SCARTHGAP);
         String c = "0123456789abcdef0123456789abcdef01234567";
         LockFile lock = LockFileIO.parse("q.lock.yaml", GitRepos.lockYaml(
                 "poky", "https://git.yoctoproject.org/poky", "scarthgap", c,

@@ -62,7 +62,7 @@ class LockFileTest {
 
     @Test
     void lockForAnotherBranchOrMissingRepoIsStale() {
-        var layers = MachineConfigs.load("qemuarm64").layers();
+        var layers = MachineConfigs.load("qemuarm64").layers(io.moducop.machine.Release.SCARTHGAP);
         LockFile lock = LockFileIO.parse("q.lock.yaml", GitRepos.lockYaml(
                 "poky", "https://git.yoctoproject.org/poky", "kirkstone", C1,
                 "meta-openembedded", "https://git.openembedded.org/meta-openembedded", "scarthgap", C1));
@@ -75,7 +75,7 @@ class LockFileTest {
 
     @Test
     void kasFileAndConfAreDeterministicAndUseContainerPaths() throws Exception {
-        var layers = MachineConfigs.load("qemuarm64").layers();
+        var layers = MachineConfigs.load("qemuarm64").layers(io.moducop.machine.Release.SCARTHGAP);
         LockFile lock = LockFileIO.parse("q.lock.yaml", GitRepos.lockYaml(
                 "poky", "https://git.yoctoproject.org/poky", "scarthgap", C1,
                 "meta-openembedded", "https://git.openembedded.org/meta-openembedded", "scarthgap", C1,
@@ -87,7 +87,7 @@ class LockFileTest {
         assertTrue(kas.contains("env:\n  RAUC_KEY_FILE: null\n  RAUC_CERT_FILE: null\n  MODUCOP_RAUC_KEYRING_DIR: null\n"), kas);
         assertTrue(kas.contains("    BB_HASHSERVE = \"hashserv.example.com:8686\"\n"), kas);
         assertFalse(kas.contains("DL_DIR ="), "kas takes the caches from its environment: " + kas);
-        assertTrue(kas.contains("  poky:\n    url: https://git.yoctoproject.org/poky\n    branch: scarthgap\n    commit: " + C1
+        assertTrue(kas.contains("  poky:\n    url: https://git.yoctoproject.org/poky\n    branch: \"scarthgap\"\n    commit: " + C1
                 + "\n    layers:\n      meta:\n      meta-poky:\n"), kas);
         assertTrue(kas.contains("  moducop:\n    path: layers\n"), kas);
         String bbl = BuildConfig.bblayersConf(layers);

@@ -119,12 +119,12 @@ class SourceCheckoutTest {
         String oe = GitRepos.create(mirror.resolve("meta-openembedded"), "scarthgap", Map.of("README", "oe\n"));
         String virt = GitRepos.create(mirror.resolve("meta-virtualization.git"), "scarthgap", Map.of("README", "virt\n"));
         Path profile = tmp.resolve("board.yaml");
-        Files.writeString(profile, "board: { name: moducop-t, base: qemuarm64 }\nota: { client: none }\n");
+        Files.writeString(profile, "board: { name: moducop-t, base: qemuarm64 }\nota: { client: none }\nyocto: { release: scarthgap }\n");
 
         Cli r = Cli.run("lock", "--mirror", mirror.toString(), profile.toString());
         assertEquals(0, r.exitCode(), r.err());
         String text = Files.readString(tmp.resolve("board.lock.yaml"));
-        assertTrue(text.contains("  - name: poky\n    url: https://git.yoctoproject.org/poky\n    branch: scarthgap\n    commit: " + poky), text);
+        assertTrue(text.contains("  - name: poky\n    url: https://git.yoctoproject.org/poky\n    branch: \"scarthgap\"\n    commit: " + poky), text);
         assertTrue(text.contains("commit: " + oe) && text.contains("commit: " + virt), text);
         assertTrue(r.out().contains("wrote "), r.out());
         assertTrue(Cli.run("lock", "--mirror", mirror.toString(), profile.toString()).out().contains("up to date: "));

@@ -48,7 +48,7 @@ class RealBoardsTest {
     @Test
     void noPartWritesAnFstabLineAndTheBootPartitionIsMountedByAUnit() {
         for (String m : List.of("moducop-qemuarm64", "moducop-beaglebone", "moducop-rpi4")) {
-            for (String line : text("meta-moducop/wic/" + m + ".wks").lines().filter(l -> l.startsWith("part ")).toList()) {
+            for (String line : text("meta-moducop/files/wic/" + m + ".wks").lines().filter(l -> l.startsWith("part ")).toList()) {
                 assertTrue(line.startsWith("part / ") || line.startsWith("part --"), m + ": a mount point other than /: " + line);
             }
             String unit = text("meta-moducop/recipes-bsp/moducop-boot/files/" + m + "/uboot.mount");
@@ -82,7 +82,7 @@ class RealBoardsTest {
     @Test
     void aReusedCardGetsItsDataPartitionFormatted() {
         for (String m : List.of("moducop-qemuarm64", "moducop-beaglebone", "moducop-rpi4")) {
-            assertTrue(text("meta-moducop/wic/" + m + ".wks").contains("--source rawcopy --sourceparams=\"file=moducop-data-blank.img\""), m);
+            assertTrue(text("meta-moducop/files/wic/" + m + ".wks").contains("--source rawcopy --sourceparams=\"file=moducop-data-blank.img\""), m);
         }
         assertTrue(text("meta-moducop/recipes-bsp/moducop-boot/moducop-boot.bb").contains("printf 'MODUCOP-DATA-BLANK\\n'"));
         assertTrue(text("meta-moducop-distro/recipes-core/moducop-init/files/moducop-init").contains("= \"MODUCOP-DATA-BLANK\""));

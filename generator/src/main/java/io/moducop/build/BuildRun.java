@@ -58,7 +58,7 @@ public final class BuildRun {
             syncSources(lock, repos);
             new OutputTree(l.layers(), LayerGenerator.LAYERS).write(new LayerGenerator().generate(List.of(p)), err::println);
             r.user().handOver(l.layers());
-            writeFiles(l.work(), BuildConfig.files(machine, repos, r.settings(), signing));
+            writeFiles(l.work(), BuildConfig.files(p.release(), machine, repos, r.settings(), signing));
             l.script().toFile().setExecutable(true, false);
             writeFiles(l.work(), new java.util.TreeMap<>(java.util.Map.of("kas.yml",
                     KasFile.render(machine, lock, repos, targets, r.settings(), p.ota().rauc()).getBytes(StandardCharsets.UTF_8))));

@@ -43,9 +43,11 @@ public final class KasFile {
             LockFile.Entry e = lock.entry(r.name()).orElseThrow();
             sb.append("  ").append(r.name()).append(":\n");
             sb.append("    url: ").append(e.url()).append('\n');
-            sb.append("    branch: ").append(e.branch()).append('\n');
+            sb.append("    branch: \"").append(e.branch()).append("\"\n"); // quoted: a branch such as 2.18 is no number
             sb.append("    commit: ").append(e.commit()).append('\n');
-            if (!r.paths().equals(List.of("."))) { // kas: no layers key = the repository is the layer
+            if (r.paths().isEmpty()) { // bitbake: a repository that is no layer
+                sb.append("    layers:\n      .: disabled\n");
+            } else if (!r.paths().equals(List.of("."))) { // kas: no layers key = the repository is the layer
                 sb.append("    layers:\n");
                 for (String p : r.paths()) {
                     sb.append("      ").append(p).append(":\n");

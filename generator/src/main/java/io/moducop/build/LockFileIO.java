@@ -75,7 +75,7 @@ public final class LockFileIO {
         for (LockFile.Entry e : lock.repos()) {
             sb.append("  - name: ").append(e.name()).append('\n');
             sb.append("    url: ").append(e.url()).append('\n');
-            sb.append("    branch: ").append(e.branch()).append('\n');
+            sb.append("    branch: \"").append(e.branch()).append("\"\n"); // quoted: a branch such as 2.18 is no number
             sb.append("    commit: ").append(e.commit()).append('\n');
         }
         return sb.toString();

@@ -149,10 +149,10 @@ final class BuildCommand implements Callable<Integer> {
     private static String checkImage(String image) {
         if (!image.matches("^[a-z0-9][a-z0-9._/-]*(:[0-9]+)?[a-z0-9._/-]*:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$")) {
             throw io.moducop.UserError.of("--image " + image, "expected NAME:TAG with an explicit tag",
-                    "e.g. crops/poky:debian-12 (the 'latest' tag is Ubuntu 18.04, too old for scarthgap)");
+                    "e.g. crops/poky:debian-12 (the 'latest' tag is Ubuntu 18.04, too old for these Yocto releases)");
         }
         if (image.endsWith(":latest")) {
-            throw io.moducop.UserError.of("--image " + image, "crops/poky:latest is Ubuntu 18.04, too old for scarthgap",
+            throw io.moducop.UserError.of("--image " + image, "crops/poky:latest is Ubuntu 18.04, too old for these Yocto releases",
                     "pin a tag: crops/poky:debian-12 or crops/poky:ubuntu-22.04");
         }
         return image;

@@ -57,7 +57,7 @@ public final class Moducop implements Runnable {
         @Override
         public String[] getVersion() {
             String v = Moducop.class.getPackage().getImplementationVersion();
-            return new String[] {"moducop " + (v == null ? "dev" : v) + " (Yocto scarthgap)"};
+            return new String[] {"moducop " + (v == null ? "dev" : v) + " (Yocto 6.0 wrynose, 5.0 scarthgap)"};
         }
     }
 }

@@ -15,7 +15,8 @@ import java.util.TreeMap;
  * script) and meta-moducop-distro (the moducop distro, image, overlay init and container settings,
  * shared by all machines). yocto-check-layer refuses a layer that is both BSP and distro, hence two.
  * The templates under templates/ mirror the output tree; {@code @machine@} in a template's path
- * makes one file per machine; {@link #wanted} decides which files exist.
+ * makes one file per machine, {@code @wic@} is the release's directory for .wks files;
+ * {@link #wanted} decides which files exist.
  */
 public final class LayerGenerator {
 
@@ -28,6 +29,8 @@ public final class LayerGenerator {
 
     private static final String ROOT = "templates/";
     private static final String MACHINE = "@machine@";
+    /** Where wic looks for .wks files in a layer: wic/ on scarthgap, files/wic/ on wrynose. */
+    private static final String WIC = "@wic@";
 
     private static final String INIT_FILES = DISTRO_LAYER + "/recipes-core/moducop-init/files/";
     private static final String RAUC_FILES = BSP_LAYER + "/dynamic-layers/rauc/recipes-core/rauc/files/" + MACHINE + "/";
@@ -81,7 +84,8 @@ public final class LayerGenerator {
     public SortedMap<String, byte[]> generate(LayerModel model) {
         SortedMap<String, byte[]> out = new TreeMap<>();
         for (String template : names) {
-            String file = template.substring(ROOT.length(), template.length() - ".ftl".length());
+            String file = template.substring(ROOT.length(), template.length() - ".ftl".length())
+                    .replace(WIC, model.distro().release().wksDir());
             if (!file.contains(MACHINE)) {
                 if (wanted(file, model.distro(), null)) {
                     out.put(file, render(template, new TemplateData(HEADER, model.distro(), model, null)));

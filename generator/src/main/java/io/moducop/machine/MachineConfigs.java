@@ -55,10 +55,13 @@ public final class MachineConfigs {
 
     @SuppressWarnings("unchecked")
     static MachineConfig fromTree(String id, ValidatedTree t) {
-        List<MachineConfig.SourceLayer> layers = ((List<Map<String, Object>>) t.get("layers")).stream()
-                .map(m -> new MachineConfig.SourceLayer((String) m.get("name"), (String) m.get("url"),
-                        (String) m.get("branch"), (List<String>) m.get("paths")))
-                .toList();
+        Map<Release, List<MachineConfig.SourceLayer>> layers = new java.util.EnumMap<>(Release.class);
+        for (Release r : Release.values()) {
+            layers.put(r, ((List<Map<String, Object>>) t.get("layers." + r.id())).stream()
+                    .map(m -> new MachineConfig.SourceLayer((String) m.get("name"), (String) m.get("url"),
+                            (String) m.get("branch"), (List<String>) m.get("paths")))
+                    .toList());
+        }
         List<MachineConfig.Setting> settings = ((List<Map<String, Object>>) t.get("settings")).stream()
                 .map(m -> new MachineConfig.Setting((String) m.get("name"), (String) m.get("value")))
                 .toList();
@@ -67,7 +70,6 @@ public final class MachineConfigs {
                 t.string("machine"),
                 t.string("name"),
                 layers,
-                t.strings("layer-collections"),
                 t.strings("machine-overrides"),
                 t.string("kmachine"),
                 t.strings("partition-tables"),

@@ -1,5 +1,6 @@
 package io.moducop.model;
 
+import io.moducop.machine.Release;
 import io.moducop.profile.Profile;
 
 /**
@@ -7,12 +8,13 @@ import io.moducop.profile.Profile;
  * have the same value of each component; {@link LayerModel#of} checks that, component by component.
  */
 public record Distro(
+        @ProfileKey("yocto.release") Release release,
         @ProfileKey("boot.attempts") int bootAttempts,
         @ProfileKey("overlays") Profile.Overlays overlays,
         @ProfileKey("containers") Profile.Containers containers,
         @ProfileKey("ota.client") boolean rauc) {
 
     public static Distro of(Profile p) {
-        return new Distro(p.bootAttempts(), p.overlays(), p.containers(), p.ota().rauc());
+        return new Distro(p.release(), p.bootAttempts(), p.overlays(), p.containers(), p.ota().rauc());
     }
 }

@@ -31,10 +31,10 @@ public record LayerModel(Distro distro, List<Machine> machines) {
     public List<MachineConfig.SourceLayer> sourceLayers() {
         Map<String, MachineConfig.SourceLayer> all = new LinkedHashMap<>();
         for (Machine m : machines) {
-            m.base().layers().forEach(l -> all.putIfAbsent(l.name(), l));
+            m.base().layers(distro.release()).forEach(l -> all.putIfAbsent(l.name(), l));
         }
         if (distro.rauc()) {
-            all.putIfAbsent(Profile.META_RAUC.name(), Profile.META_RAUC);
+            all.putIfAbsent("meta-rauc", distro.release().metaRauc());
         }
         return List.copyOf(all.values());
     }

@@ -4,6 +4,7 @@ import io.moducop.Diagnostic;
 import io.moducop.UserError;
 import io.moducop.machine.MachineConfig;
 import io.moducop.machine.MachineConfigs;
+import io.moducop.machine.Release;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,6 +109,7 @@ public final class ProfileLoader {
         }
         String compatible = t.string("ota.compatible") != null ? t.string("ota.compatible") : t.string("board.name");
         return new Profile(name,
+                Release.of(t.string("yocto.release")),
                 new Profile.Board(t.string("board.name"), t.string("board.description")),
                 base,
                 new Profile.Storage(storage, table),

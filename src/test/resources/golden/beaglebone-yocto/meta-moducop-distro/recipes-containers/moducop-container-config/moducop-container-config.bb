@@ -4,7 +4,7 @@ LICENSE = "MIT"
 LIC_FILES_CHKSUM = "file://${COMMON_LICENSE_DIR}/MIT;md5=0835ade698e0bcf8506ecda2f7b4f302"
 
 SRC_URI = "file://50-moducop.conf"
-S = "${WORKDIR}"
+S = "${UNPACKDIR}"
 
 do_install() {
     install -D -m 0644 ${S}/50-moducop.conf ${D}${sysconfdir}/containers/containers.conf.d/50-moducop.conf

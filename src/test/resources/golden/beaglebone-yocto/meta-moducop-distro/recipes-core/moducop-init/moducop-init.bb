@@ -13,7 +13,7 @@ SRC_URI = " \
     file://moducop-health.service \
     file://moducop-watchdog.conf \
 "
-S = "${WORKDIR}"
+S = "${UNPACKDIR}"
 
 inherit systemd
 

@@ -11,7 +11,7 @@ SRC_URI = " \
     file://fw_env.config \
     file://uboot.mount \
 "
-S = "${WORKDIR}"
+S = "${UNPACKDIR}"
 
 DEPENDS = "u-boot-mkimage-native"
 RDEPENDS:${PN} = "libubootenv-bin"
