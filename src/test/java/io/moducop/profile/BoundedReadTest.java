@@ -49,6 +49,18 @@ class BoundedReadTest {
         assertTrue(r.err().startsWith("zero.yaml: the file is not a regular file"), r.err());
     }
 
+    /** The name reaches generated headers and the terminal: a newline in it would add a line to moducop-init. */
+    @Test
+    void aFileNameWithControlOrBidiCharactersIsRefused() throws Exception {
+        for (String name : new String[] {"a\nreboot\n#.yaml", "p\u202egnp.yaml", "esc\u001b[2J.yaml"}) {
+            Path p = Files.writeString(tmp.resolve(name), BOARD);
+            Cli r = Cli.run("validate", p.toString());
+            assertEquals(2, r.exitCode(), r.err());
+            assertTrue(r.err().startsWith(io.moducop.Diagnostic.escape(name) + ": the file name contains a control"), r.err());
+            assertEquals(2, r.err().lines().count(), r.err());
+        }
+    }
+
     @Test
     void invalidUtf8IsAUserError() throws Exception {
         Path p = tmp.resolve("bad.yaml");

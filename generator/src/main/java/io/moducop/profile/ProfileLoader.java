@@ -44,6 +44,10 @@ public final class ProfileLoader {
 
     public static Profile load(Path file) {
         String name = displayName(file);
+        if (!Diagnostic.escape(name).equals(name)) {
+            throw UserError.of(name, "the file name contains a control, line-break or invisible character",
+                    "rename the profile, e.g. to BOARD.yaml (letters, digits, . _ -)");
+        }
         return parse(name, YamlSource.read(file, name), file.toAbsolutePath().getParent());
     }
 
