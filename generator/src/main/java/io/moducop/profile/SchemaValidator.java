@@ -161,7 +161,7 @@ public final class SchemaValidator {
 
         /** The checks every node passes whatever its schema: standard tag; short single-line printable text. */
         boolean plain(Node node, String what) {
-            if (!STANDARD_TAGS.get(node.getNodeId()).contains(node.getTag())) {
+            if (!STANDARD_TAGS.getOrDefault(node.getNodeId(), Set.of()).contains(node.getTag())) {
                 error(node, what + ": the YAML tag " + shortTag(node.getTag()) + " is not allowed",
                         "remove the tag; only YAML's standard tags !!str, !!int, !!bool, !!float, !!null, !!seq and !!map are accepted");
                 return false;
@@ -171,7 +171,8 @@ public final class SchemaValidator {
             }
             String v = scalar.getValue();
             if (v.length() > MAX_SCALAR) {
-                error(node, what + " " + describe(node) + " is too long (" + v.length() + " characters, at most " + MAX_SCALAR + ")", null);
+                error(node, what + " " + describe(node) + " is too long (" + v.length() + " characters, at most " + MAX_SCALAR + ")",
+                        "every value in these files is short; remove the excess");
                 return false;
             }
             for (int i = 0; i < v.length(); i++) {
