@@ -104,4 +104,54 @@ class LockFileTest {
         assertThrows(UserError.class, () -> new BuildSettings(null, "${@os.system('x')}", 2, false));
         Files.writeString(tmp.resolve("kas.yml"), kas);
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+        "\"" + C1 + "\\n\"", "\"" + C1 + "\\r\"", "\"" + C1 + "\\u2028\"", C1 + "0", "\"" + C1 + "\\t\""})
+    void aCommitMustBeExactlyFortyHexDigits(String commit) {
+        String text = GitRepos.lockYaml("poky", "https://git.yoctoproject.org/poky", "scarthgap", commit);
+        UserError e = assertThrows(UserError.class, () -> LockFileIO.parse("q.lock.yaml", text));
+        assertTrue(e.diagnostics().get(0).format().startsWith("q.lock.yaml:6:13: "), e.diagnostics().get(0).format());
+    }
+
+    @Test
+    void trailingLineTerminatorsInUrlNameOrBranchAreRefused() {
+        String[] texts = {
+            GitRepos.lockYaml("\"poky\\n\"", "https://git.yoctoproject.org/poky", "scarthgap", C1),
+            GitRepos.lockYaml("poky", "\"https://git.yoctoproject.org/poky\\n\"", "scarthgap", C1),
+            GitRepos.lockYaml("poky", "https://git.yoctoproject.org/poky", "\"scarthgap\\n\"", C1),
+        };
+        for (String text : texts) {
+            UserError e = assertThrows(UserError.class, () -> LockFileIO.parse("q.lock.yaml", text), text);
+            assertEquals(2, e.exitCode());
+        }
+    }
+
+    @Test
+    void aUrlWithThousandsOfSegmentsIsACleanError() {
+        String text = GitRepos.lockYaml("poky", "https://x.org" + "/a".repeat(5000), "scarthgap", C1);
+        UserError e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5),
+                () -> assertThrows(UserError.class, () -> LockFileIO.parse("q.lock.yaml", text)));
+        assertTrue(e.diagnostics().get(0).message().contains("too long"), e.diagnostics().get(0).format());
+    }
+
+    @Test
+    void aLockFileThatIsAFifoOrDeviceIsRefusedBeforeReading() throws Exception {
+        Path fifo = tmp.resolve("f.lock.yaml");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        for (Path p : List.of(fifo, Path.of("/dev/zero"), tmp)) {
+            UserError e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5),
+                    () -> assertThrows(UserError.class, () -> LockFileIO.read(p)));
+            assertEquals(2, e.exitCode(), e.diagnostics().toString());
+            assertTrue(e.diagnostics().get(0).message().contains("not a regular file"), e.diagnostics().toString());
+        }
+    }
+
+    @Test
+    void aHugeLockFileIsRefusedWhileReading() throws Exception {
+        Path big = tmp.resolve("big.lock.yaml");
+        Files.writeString(big, "version: 1\n#" + "x".repeat(2 * 1024 * 1024) + "\nrepos: []\n");
+        UserError e = assertThrows(UserError.class, () -> LockFileIO.read(big));
+        assertTrue(e.diagnostics().get(0).message().contains("larger than"), e.diagnostics().toString());
+    }
 }

@@ -1,11 +1,11 @@
 package io.moducop.build;
 
 import io.moducop.UserError;
+import io.moducop.profile.BoundedFile;
 import io.moducop.profile.SchemaValidator;
 import io.moducop.profile.ValidatedTree;
 import io.moducop.profile.YamlSource;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,19 +26,14 @@ public final class LockFileIO {
     private LockFileIO() {
     }
 
+    /** Reads through {@link YamlSource#read}: bounded, and never opens a directory, device or FIFO. */
     public static LockFile read(Path path) {
         String name = path.getFileName().toString();
-        if (!Files.isRegularFile(path)) {
+        if (!Files.exists(path)) {
             throw UserError.of(path.toString(), "lock file not found; build never floats to branch heads",
                     "run: moducop lock <profile> (writes " + name + " from the branch heads), and commit it", BuildExit.LOCK_STALE);
         }
-        String text;
-        try {
-            text = Files.readString(path, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw UserError.of(path.toString(), "cannot read lock file: " + e.getMessage(), null);
-        }
-        return parse(name, text);
+        return parse(name, YamlSource.read(path, path.toString()));
     }
 
     @SuppressWarnings("unchecked")
@@ -94,7 +89,7 @@ public final class LockFileIO {
             Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return true;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw UserError.of(BoundedFile.path(e, path), "cannot write the lock file: " + BoundedFile.reason(e), null, 1);
         }
     }
 }

@@ -5,6 +5,9 @@ import io.moducop.UserError;
 import io.moducop.machine.MachineConfig;
 import io.moducop.machine.MachineConfigs;
 import io.moducop.machine.Release;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,10 +21,20 @@ public final class ProfileLoader {
 
     private static final SchemaValidator SCHEMA = SchemaValidator.fromResource(SCHEMA_RESOURCE);
 
-    /** Directories an overlay must never cover: kernel file systems, mount points, the system itself. */
-    private static final Set<String> RESERVED = Set.of("/proc", "/sys", "/dev", "/run", "/tmp", "/data", "/boot",
-            "/uboot", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/var", "/var/volatile", "/var/log", "/var/run",
-            "/var/tmp", "/var/lock", "/mnt", "/media");
+    /**
+     * No overlay at or under these: kernel file systems, mount points, what lives in RAM anyway
+     * (/var/log, /var/run, /var/tmp and /var/lock lead into /var/volatile or /run), and the
+     * read-only system itself.
+     */
+    private static final List<String> RESERVED_TREES = List.of("/proc", "/sys", "/dev", "/run", "/tmp", "/boot",
+            "/uboot", "/data", "/var/volatile", "/var/log", "/var/run", "/var/tmp", "/var/lock",
+            "/usr", "/bin", "/sbin", "/lib", "/lib64");
+
+    /** Directories that hold mount points or the above: no overlay of the whole directory. */
+    private static final Set<String> RESERVED_DIRS = Set.of("/var", "/mnt", "/media");
+
+    /** Keyrings hold a few PEM certificates. */
+    private static final int MAX_KEYRING_BYTES = 256 * 1024;
 
     private ProfileLoader() {
     }
@@ -32,6 +45,10 @@ public final class ProfileLoader {
 
     public static Profile load(Path file) {
         String name = displayName(file);
+        if (!Diagnostic.escape(name).equals(name)) {
+            throw UserError.of(name, "the file name contains a control, line-break or invisible character",
+                    "rename the profile, e.g. to BOARD.yaml (letters, digits, . _ -)");
+        }
         return parse(name, YamlSource.read(file, name), file.toAbsolutePath().getParent());
     }
 
@@ -71,6 +88,14 @@ public final class ProfileLoader {
             errors.add(at(t, "storage.table", base.name() + " cannot boot from a " + table + " partition table",
                     "use table: " + String.join(" or ", base.partitionTables())));
         }
+        long storage = Size.parse(t.string("storage.size"));
+        if ("msdos".equals(table) && storage > PartitionLayout.MSDOS_MAX) {
+            errors.add(at(t, "storage.size", "storage.size " + Size.format(storage) + " is more than an msdos partition table"
+                    + " can address: 2^32 sectors × 512 bytes = " + Size.format(PartitionLayout.MSDOS_MAX),
+                    base != null && !base.partitionTables().contains("gpt")
+                            ? base.name() + " boots only from msdos: make storage.size at most 2TiB"
+                            : "use table: gpt, or make storage.size at most 2TiB"));
+        }
 
         List<String> persistent = t.strings("overlays.persistent");
         List<String> volatileDirs = t.strings("overlays.volatile");
@@ -89,7 +114,6 @@ public final class ProfileLoader {
         long rootfs = sizeAt(t, "partitions.rootfs.size", errors);
         String dataText = t.string("partitions.data.size");
         Long data = "rest".equals(dataText) ? null : sizeAt(t, "partitions.data.size", errors);
-        long storage = Size.parse(t.string("storage.size"));
         if (boot < 16 * Size.MIB) {
             errors.add(at(t, "partitions.boot.size", "the boot partition needs at least 16 MiB", "e.g. 64MiB"));
         }
@@ -122,29 +146,47 @@ public final class ProfileLoader {
                         t.string("ota.signing.key"), t.string("ota.signing.cert")));
     }
 
-    /** The keyring is shipped on every device: it must be certificates and nothing else. */
+    /**
+     * The keyring is shipped on every device: it must be certificates and nothing else, and it
+     * must lie inside the profile's directory (symbolic links resolved), so a profile from a merge
+     * request cannot ship any file of the machine it is built on.
+     */
     private static String readKeyring(ValidatedTree t, Path dir, List<Diagnostic> errors) {
         String rel = t.string("ota.keyring");
         if (dir == null) {
             errors.add(at(t, "ota.keyring", "a built-in profile cannot name a keyring file", "copy the profile next to the keyring"));
             return null;
         }
-        Path file = dir.resolve(rel).normalize();
-        String text;
+        byte[] bytes;
         try {
-            if (java.nio.file.Files.size(file) > 256 * 1024) {
-                errors.add(at(t, "ota.keyring", "keyring " + rel + " is larger than 256 KiB", "it should hold a few PEM certificates"));
+            Path home = dir.toRealPath();
+            Path file = dir.resolve(rel).toRealPath();
+            if (!file.startsWith(home) || file.equals(home)) {
+                errors.add(at(t, "ota.keyring", "keyring " + rel + " is outside the profile's directory",
+                        "keep the CA certificate next to the profile, e.g. keys/ca.cert.pem (symbolic links must not lead out)"));
                 return null;
             }
-            text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII);
-        } catch (java.nio.file.NoSuchFileException e) {
+            bytes = BoundedFile.read(file, MAX_KEYRING_BYTES);
+        } catch (NoSuchFileException e) {
             errors.add(at(t, "ota.keyring", "keyring " + rel + " does not exist (relative to the profile)",
                     "create development keys with: ./moducop keys --dev " + (rel.contains("/") ? rel.substring(0, rel.lastIndexOf('/')) : ".")));
             return null;
-        } catch (java.io.IOException e) {
-            errors.add(at(t, "ota.keyring", "cannot read keyring " + rel + ": " + e.getMessage(), null));
+        } catch (BoundedFile.Refused e) {
+            errors.add(at(t, "ota.keyring", "keyring " + rel + " " + e.getMessage(), "it should be a file with a few PEM certificates"));
+            return null;
+        } catch (IOException e) {
+            errors.add(at(t, "ota.keyring", "cannot read keyring " + rel + ": " + BoundedFile.reason(e), null));
             return null;
         }
+        for (int i = 0; i < bytes.length; i++) {
+            int b = bytes[i] & 0xff;
+            if ((b < 0x20 || b > 0x7e) && b != '\n' && b != '\r' && b != '\t') {
+                errors.add(at(t, "ota.keyring", "keyring " + rel + " is not PEM text (byte " + String.format("0x%02x", b)
+                        + " at offset " + i + ")", "give the CA certificate in PEM form"));
+                return null;
+            }
+        }
+        String text = new String(bytes, StandardCharsets.US_ASCII);
         if (text.contains("PRIVATE KEY")) {
             errors.add(at(t, "ota.keyring", "keyring " + rel + " contains a private key",
                     "the keyring goes onto every device: give it the CA certificate only, keep keys out of the layers"));
@@ -168,13 +210,14 @@ public final class ProfileLoader {
         return v;
     }
 
+    /** The schema's pattern already makes every overlay absolute and normalised; here: where it may not go. */
     private static void checkOverlays(ValidatedTree t, String path, List<String> dirs, List<Diagnostic> errors) {
         for (int i = 0; i < dirs.size(); i++) {
             String d = dirs.get(i);
-            if (RESERVED.contains(d) || d.startsWith("/proc/") || d.startsWith("/sys/") || d.startsWith("/dev/")
-                    || d.startsWith("/run/") || d.startsWith("/data/") || d.startsWith("/var/volatile/") || d.startsWith("/usr/")) {
+            if (RESERVED_DIRS.contains(d) || RESERVED_TREES.stream().anyMatch(r -> d.equals(r) || d.startsWith(r + "/"))) {
                 errors.add(at(t, path + "[" + i + "]", d + " cannot be an overlay",
-                        "it is a kernel file system, a mount point or part of the read-only system; overlay directories such as /etc, /root, /var/lib"));
+                        "it is a kernel file system, a mount point, volatile or part of the read-only system;"
+                                + " overlay directories such as /etc, /root, /var/lib"));
             }
             for (int j = 0; j < i; j++) {
                 if (nested(dirs.get(j), d)) {

@@ -17,25 +17,50 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Checks a YAML node tree against a JSON Schema and turns it into plain values with defaults.
  *
  * <p>It interprets the subset of JSON Schema our schemas use (type, properties, required,
- * additionalProperties: false, enum, const, pattern, minimum, maximum, items, uniqueItems,
- * anyOf, $ref into $defs, default). The schema file is the contract: editors use it for
- * completion and this class enforces exactly it, so the two cannot drift. A keyword it does not
- * understand is a programming error, not something silently ignored.
+ * additionalProperties: false, enum, const, pattern, maxLength, minimum, maximum, items, maxItems,
+ * uniqueItems, anyOf, $ref into $defs, default). The schema file is the contract: editors use it
+ * for completion and this class enforces exactly it, so the two cannot drift. A keyword it does
+ * not understand is a programming error, not something silently ignored; so is a string without
+ * maxLength or a list without maxItems.
+ *
+ * <p>Whatever the schema says, every scalar (keys too) is refused when it is longer than
+ * {@link #MAX_SCALAR}, holds a control character or line break, or carries a YAML tag other than
+ * the standard ones; lengths are checked before any pattern runs, and patterns must match the
+ * whole value.
  */
 public final class SchemaValidator {
 
     private static final Set<String> KNOWN_KEYWORDS = Set.of("$schema", "$id", "$ref", "$defs", "title",
             "description", "examples", "type", "properties", "required", "additionalProperties", "enum",
-            "const", "pattern", "minimum", "maximum", "items", "uniqueItems", "anyOf", "default");
+            "const", "pattern", "maxLength", "minimum", "maximum", "items", "maxItems", "uniqueItems", "anyOf",
+            "default");
+
+    /** No scalar in any input file may be longer, whatever its schema says. */
+    public static final int MAX_SCALAR = 4096;
+
+    /** A report lists this many problems; more are counted, not listed. */
+    public static final int MAX_ERRORS = 50;
+
+    /** YAML's standard tags, by the kind of node they may stand on. */
+    private static final Map<NodeId, Set<Tag>> STANDARD_TAGS = Map.of(
+            NodeId.scalar, Set.of(Tag.STR, Tag.INT, Tag.BOOL, Tag.FLOAT, Tag.NULL),
+            NodeId.sequence, Set.of(Tag.SEQ),
+            NodeId.mapping, Set.of(Tag.MAP));
+
+    /** The words YAML 1.1 reads as booleans (an explicit !!bool may carry anything). */
+    private static final Pattern BOOLEAN = Pattern.compile("yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF");
+    private static final Pattern TRUE = Pattern.compile("yes|Yes|YES|true|True|TRUE|on|On|ON");
 
     private final Map<String, Object> schema;
     private final Map<String, Pattern> patterns = new LinkedHashMap<>();
@@ -43,6 +68,7 @@ public final class SchemaValidator {
     public SchemaValidator(Map<String, Object> schema) {
         this.schema = schema;
         checkKeywords(schema, "#");
+        checkBounded(schema, "#");
     }
 
     public static SchemaValidator fromResource(String resource) {
@@ -71,6 +97,9 @@ public final class SchemaValidator {
         Run run = new Run(file);
         Object value = run.check(schema, root, "");
         if (!run.errors.isEmpty()) {
+            if (run.unlisted > 0) {
+                run.errors.add(Diagnostic.of(file, run.unlisted + " more problems not listed", "fix the ones above first"));
+            }
             throw new UserError(run.errors);
         }
         return new ValidatedTree(file, (Map<String, Object>) value, run.positions);
@@ -80,12 +109,17 @@ public final class SchemaValidator {
         final String file;
         final List<Diagnostic> errors = new ArrayList<>();
         final Map<String, Position> positions = new LinkedHashMap<>();
+        int unlisted;
 
         Run(String file) {
             this.file = file;
         }
 
         void error(Node node, String message, String hint) {
+            if (errors.size() >= MAX_ERRORS) {
+                unlisted++;
+                return;
+            }
             int line = node == null ? 0 : node.getStartMark().getLine() + 1;
             int col = node == null ? 0 : node.getStartMark().getColumn() + 1;
             errors.add(new Diagnostic(file, line, col, message, hint));
@@ -97,6 +131,9 @@ public final class SchemaValidator {
             positions.put(path, new Position(node.getStartMark().getLine() + 1, node.getStartMark().getColumn() + 1));
             if (node.getAnchor() != null) {
                 error(node, "anchors and aliases are not allowed in profiles", "write the value out in full");
+                return null;
+            }
+            if (!plain(node, label(path))) {
                 return null;
             }
             if (s.containsKey("anyOf")) {
@@ -120,6 +157,34 @@ public final class SchemaValidator {
                 case "boolean" -> checkBoolean(s, node, path);
                 default -> throw new IllegalStateException("unsupported schema type " + type);
             };
+        }
+
+        /** The checks every node passes whatever its schema: standard tag; short single-line printable text. */
+        boolean plain(Node node, String what) {
+            if (!STANDARD_TAGS.getOrDefault(node.getNodeId(), Set.of()).contains(node.getTag())) {
+                error(node, what + ": the YAML tag " + shortTag(node.getTag()) + " is not allowed",
+                        "remove the tag; only YAML's standard tags !!str, !!int, !!bool, !!float, !!null, !!seq and !!map are accepted");
+                return false;
+            }
+            if (!(node instanceof ScalarNode scalar)) {
+                return true;
+            }
+            String v = scalar.getValue();
+            if (v.length() > MAX_SCALAR) {
+                error(node, what + " " + describe(node) + " is too long (" + v.length() + " characters, at most " + MAX_SCALAR + ")",
+                        "every value in these files is short; remove the excess");
+                return false;
+            }
+            for (int i = 0; i < v.length(); i++) {
+                char c = v.charAt(i);
+                if (Character.getType(c) == Character.CONTROL || c == '\u2028' || c == '\u2029') {
+                    error(node, what + " " + describe(node) + " contains a control character or line break ("
+                            + Diagnostic.escape(String.valueOf(c))
+                            + " at character " + (i + 1) + ")", "a value is one line of printable text");
+                    return false;
+                }
+            }
+            return true;
         }
 
         Object checkAnyOf(Map<String, Object> s, Node node, String path) {
@@ -146,8 +211,11 @@ public final class SchemaValidator {
             Set<String> seen = new HashSet<>();
             for (NodeTuple t : map.getValue()) {
                 Node keyNode = t.getKeyNode();
-                if (!(keyNode instanceof ScalarNode k) || keyNode.getTag() == Tag.MERGE) {
+                if (!(keyNode instanceof ScalarNode k) || keyNode.getTag().equals(Tag.MERGE)) {
                     error(keyNode, "keys must be plain names", "remove '<<' merges and complex keys");
+                    continue;
+                }
+                if (!plain(keyNode, "a key in " + label(path))) {
                     continue;
                 }
                 String key = k.getValue();
@@ -162,7 +230,7 @@ public final class SchemaValidator {
                             DidYouMean.hint(key, props.keySet()));
                     continue;
                 }
-                if (t.getValueNode() instanceof ScalarNode sv && sv.getTag() == Tag.NULL
+                if (t.getValueNode() instanceof ScalarNode sv && sv.getTag().equals(Tag.NULL)
                         && !"null".equals(childSchema.get("type"))) {
                     error(t.getValueNode(), label(childPath) + " has no value", expectation(childSchema));
                     continue;
@@ -184,6 +252,11 @@ public final class SchemaValidator {
                 error(node, label(path) + " must be a list, found " + kind(node), expectation(s));
                 return null;
             }
+            Number maxItems = (Number) s.get("maxItems");
+            if (maxItems != null && seq.getValue().size() > maxItems.intValue()) {
+                error(node, label(path) + " has " + seq.getValue().size() + " entries, at most " + maxItems, expectation(s));
+                return null;
+            }
             Map<String, Object> items = (Map<String, Object>) s.get("items");
             List<Object> out = new ArrayList<>();
             Set<Object> seen = new HashSet<>();
@@ -200,11 +273,18 @@ public final class SchemaValidator {
         }
 
         String checkString(Map<String, Object> s, Node node, String path) {
-            if (!(node instanceof ScalarNode scalar) || scalar.getTag() != Tag.STR) {
+            if (!(node instanceof ScalarNode scalar) || !scalar.getTag().equals(Tag.STR)) {
                 error(node, label(path) + " must be a string, found " + kind(node), expectation(s));
                 return null;
             }
             String v = scalar.getValue();
+            Number maxLength = (Number) s.get("maxLength");
+            int length = v.codePointCount(0, v.length());
+            if (maxLength != null && length > maxLength.intValue()) {
+                error(node, label(path) + " " + describe(node) + " is too long (" + length + " characters, at most " + maxLength + ")",
+                        expectation(s));
+                return null;
+            }
             if (s.containsKey("const") && !s.get("const").equals(v)) {
                 error(node, label(path) + " must be \"" + s.get("const") + "\", found " + describe(node), null);
                 return null;
@@ -218,7 +298,7 @@ public final class SchemaValidator {
                 }
             }
             String p = (String) s.get("pattern");
-            if (p != null && !patterns.computeIfAbsent(p, Pattern::compile).matcher(v).find()) {
+            if (p != null && !patterns.computeIfAbsent(p, Pattern::compile).matcher(v).matches()) {
                 error(node, label(path) + " " + describe(node) + " is not valid", expectation(s));
                 return null;
             }
@@ -226,7 +306,7 @@ public final class SchemaValidator {
         }
 
         Long checkInteger(Map<String, Object> s, Node node, String path) {
-            if (!(node instanceof ScalarNode scalar) || scalar.getTag() != Tag.INT) {
+            if (!(node instanceof ScalarNode scalar) || !scalar.getTag().equals(Tag.INT)) {
                 error(node, label(path) + " must be a whole number, found " + kind(node), expectation(s));
                 return null;
             }
@@ -248,11 +328,12 @@ public final class SchemaValidator {
         }
 
         Boolean checkBoolean(Map<String, Object> s, Node node, String path) {
-            if (!(node instanceof ScalarNode scalar) || scalar.getTag() != Tag.BOOL) {
+            if (!(node instanceof ScalarNode scalar) || !scalar.getTag().equals(Tag.BOOL)
+                    || !BOOLEAN.matcher(scalar.getValue()).matches()) {
                 error(node, label(path) + " must be true or false, found " + kind(node), (String) s.get("description"));
                 return null;
             }
-            return Boolean.valueOf(scalar.getValue().toLowerCase(java.util.Locale.ROOT).matches("true|yes|on|y"));
+            return TRUE.matcher(scalar.getValue()).matches();
         }
     }
 
@@ -349,19 +430,31 @@ public final class SchemaValidator {
             return "a list";
         }
         Tag tag = node.getTag();
-        if (tag == Tag.INT) {
-            return "the number " + ((ScalarNode) node).getValue();
+        String v = ((ScalarNode) node).getValue();
+        if (tag.equals(Tag.INT) && Resolver.INT.matcher(v).matches()) {
+            return "the number " + shortValue((ScalarNode) node);
         }
-        if (tag == Tag.FLOAT) {
-            return "the number " + ((ScalarNode) node).getValue();
+        if (tag.equals(Tag.FLOAT) && Resolver.FLOAT.matcher(v).matches()) {
+            return "the floating-point number " + shortValue((ScalarNode) node);
         }
-        if (tag == Tag.BOOL) {
-            return "the boolean " + ((ScalarNode) node).getValue();
+        if (tag.equals(Tag.BOOL) && BOOLEAN.matcher(v).matches()) {
+            return "the boolean " + shortValue((ScalarNode) node);
         }
-        if (tag == Tag.NULL) {
+        if (tag.equals(Tag.NULL)) {
             return "nothing";
         }
         return describe(node);
+    }
+
+    private static String shortValue(ScalarNode node) {
+        String v = node.getValue();
+        return v.length() > 60 ? v.substring(0, 60) + "..." : v;
+    }
+
+    /** {@code !!binary}, {@code !foo}: a tag as it was written. */
+    private static String shortTag(Tag tag) {
+        String v = tag.getValue();
+        return v.startsWith(Tag.PREFIX) ? "!!" + v.substring(Tag.PREFIX.length()) : v;
     }
 
     /** A scalar quoted for an error message, with control characters made visible. */
@@ -391,6 +484,28 @@ public final class SchemaValidator {
             sb.append("...");
         }
         return sb.append('"').toString();
+    }
+
+    /** Every string has a length limit (or a fixed set of values), every list a size limit. */
+    @SuppressWarnings("unchecked")
+    private static void checkBounded(Object node, String where) {
+        if (node instanceof Map<?, ?> m) {
+            if ("string".equals(m.get("type")) && !m.containsKey("maxLength") && !m.containsKey("enum") && !m.containsKey("const")) {
+                throw new IllegalStateException("string at " + where + " has no maxLength");
+            }
+            if ("array".equals(m.get("type")) && !m.containsKey("maxItems")) {
+                throw new IllegalStateException("array at " + where + " has no maxItems");
+            }
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (!"default".equals(e.getKey()) && !"examples".equals(e.getKey())) {
+                    checkBounded(e.getValue(), where + "/" + e.getKey());
+                }
+            }
+        } else if (node instanceof List<?> l) {
+            for (Object o : l) {
+                checkBounded(o, where);
+            }
+        }
     }
 
     @SuppressWarnings("unchecked")

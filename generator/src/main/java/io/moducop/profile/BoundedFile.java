@@ -1,0 +1,80 @@
+package io.moducop.profile;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+
+/**
+ * Reads a small input file without trusting it: a directory, device, FIFO or socket is refused
+ * before it is opened (a FIFO would hang, /dev/zero would never end), and at most
+ * {@code maxBytes + 1} bytes are ever read.
+ */
+public final class BoundedFile {
+
+    /** Why a file was not read; the message completes "FILE ...", e.g. "is a directory". */
+    public static final class Refused extends IOException {
+        Refused(String message) {
+            super(message, null);
+        }
+    }
+
+    private BoundedFile() {
+    }
+
+    /** What went wrong, in words, without the exception's class name or the path it names. */
+    public static String reason(IOException e) {
+        if (e instanceof FileSystemException f) {
+            if (f.getReason() != null) {
+                return f.getReason().toLowerCase(java.util.Locale.ROOT);
+            }
+            if (f instanceof NoSuchFileException) {
+                return "no such file or directory";
+            }
+            if (f instanceof AccessDeniedException) {
+                return "permission denied";
+            }
+            if (f instanceof FileAlreadyExistsException) {
+                return "already exists";
+            }
+            if (f instanceof NotDirectoryException) {
+                return "not a directory";
+            }
+            if (f instanceof DirectoryNotEmptyException) {
+                return "directory not empty";
+            }
+            return "file system error";
+        }
+        return e.getMessage() == null ? "I/O error" : e.getMessage();
+    }
+
+    /** The path an I/O error is about, or {@code otherwise}. */
+    public static String path(IOException e, Object otherwise) {
+        return e instanceof FileSystemException f && f.getFile() != null ? f.getFile() : String.valueOf(otherwise);
+    }
+
+    public static byte[] read(Path file, int maxBytes) throws IOException {
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString());
+        }
+        if (Files.isDirectory(file)) {
+            throw new Refused("is a directory, not a regular file");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new Refused("is not a regular file (a device, FIFO or socket)");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(maxBytes + 1);
+            if (bytes.length > maxBytes) {
+                throw new Refused("is larger than " + maxBytes / 1024 + " KiB");
+            }
+            return bytes;
+        }
+    }
+}
