@@ -193,7 +193,7 @@ class CliTest {
         Cli r = Cli.run("generate", "-o", out.toString());
         assertEquals(1, r.exitCode());
         assertEquals(1, r.err().lines().count(), r.err());
-        assertTrue(r.err().startsWith(out.toAbsolutePath() + ": cannot write the layers: "), r.err());
+        assertTrue(r.err().startsWith(blocker.toAbsolutePath() + ": cannot write the layers: "), r.err());
         assertFalse(r.err().contains("Exception"), r.err());
         assertFalse(Files.exists(out.resolve("meta-moducop/conf/layer.conf")), "a half-updated layer is not a layer");
 

@@ -126,7 +126,7 @@ class ProfileRulesTest {
     @Test
     void theSchemaNamesTheVariableTheCodeReads() throws Exception {
         String schema = Files.readString(Path.of("profiles/profile.schema.json"));
-        assertTrue(schema.contains(io.moducop.build.RaucSigning.KEYRING_DIR_ENV), "schema names the keyring variable the build reads");
+        assertTrue(schema.contains(io.moducop.bitbake.RaucSigning.KEYRING_DIR_ENV), "schema names the keyring variable the build reads");
         assertFalse(schema.replace("MODUCOP_RAUC_KEYRING_DIR", "").contains("MODUCOP_RAUC_KEYRING"));
     }
 }

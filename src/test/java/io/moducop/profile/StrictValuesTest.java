@@ -1,5 +1,6 @@
 package io.moducop.profile;
 
+import io.moducop.schema.SchemaValidator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

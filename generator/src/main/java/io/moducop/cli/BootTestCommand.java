@@ -60,7 +60,7 @@ final class BootTestCommand implements Callable<Integer> {
         }
         for (String s : scenarios) {
             if (!BootTest.SCENARIOS.contains(s)) {
-                throw UserError.of("--scenario", "unknown scenario '" + s + "'", io.moducop.profile.DidYouMean.hint(s, BootTest.SCENARIOS));
+                throw UserError.of("--scenario", "unknown scenario '" + s + "'", io.moducop.schema.DidYouMean.hint(s, BootTest.SCENARIOS));
             }
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -1,12 +1,12 @@
 package io.moducop.cli;
 
-import io.moducop.build.BuildLayout;
-import io.moducop.build.BuildRequest;
-import io.moducop.build.BuildRun;
-import io.moducop.build.BuildSettings;
-import io.moducop.build.BuildUser;
-import io.moducop.build.DiskSpace;
-import io.moducop.build.LockFile;
+import io.moducop.bitbake.BuildLayout;
+import io.moducop.bitbake.BuildRequest;
+import io.moducop.bitbake.BuildRun;
+import io.moducop.bitbake.BuildSettings;
+import io.moducop.bitbake.BuildUser;
+import io.moducop.bitbake.DiskSpace;
+import io.moducop.bitbake.LockFile;
 import io.moducop.profile.Profile;
 import io.moducop.profile.ProfileLoader;
 import java.nio.file.Path;

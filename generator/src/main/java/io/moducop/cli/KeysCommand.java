@@ -1,5 +1,6 @@
 package io.moducop.cli;
 
+import io.moducop.ExitCode;
 import io.moducop.Diagnostic;
 import io.moducop.UserError;
 import io.moducop.ota.DevelopmentKeys;
@@ -53,7 +54,7 @@ final class KeysCommand implements Callable<Integer> {
         out.println("    keyring: " + shown(dir.resolve(DevelopmentKeys.CA_CERT)) + "   # relative to the profile");
         out.println("    signing: { key: " + shown(dir.resolve(DevelopmentKeys.SIGNING_KEY)) + ", cert: "
                 + shown(dir.resolve(DevelopmentKeys.SIGNING_CERT)) + " }");
-        return 0;
+        return ExitCode.OK;
     }
 
     private static String shown(Path p) {

@@ -1,10 +1,10 @@
 package io.moducop.cli;
 
-import io.moducop.build.BuildExit;
-import io.moducop.build.LockFile;
-import io.moducop.build.LockFileIO;
-import io.moducop.build.SourceCheckout;
-import io.moducop.build.SourceMirrors;
+import io.moducop.ExitCode;
+import io.moducop.bitbake.LockFile;
+import io.moducop.bitbake.LockFileIO;
+import io.moducop.bitbake.SourceCheckout;
+import io.moducop.bitbake.SourceMirrors;
 import io.moducop.machine.MachineConfig;
 import io.moducop.profile.Profile;
 import io.moducop.profile.ProfileLoader;
@@ -56,7 +56,7 @@ final class LockCommand implements Callable<Integer> {
         }
         boolean changed = LockFileIO.write(target, profile.board().name(), new LockFile(target.getFileName().toString(), entries));
         out.println((changed ? "wrote " : "up to date: ") + target);
-        return BuildExit.OK;
+        return ExitCode.OK;
     }
 
 }

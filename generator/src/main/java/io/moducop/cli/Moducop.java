@@ -43,7 +43,17 @@ public final class Moducop implements Runnable {
                 err.flush();
                 return ExitCode.FAILED;
             }
-            throw ex;
+            if (System.getenv("MODUCOP_DEBUG") != null) {
+                throw ex;
+            }
+            err.println(Diagnostic.escape("moducop: internal error: " + ex) + " (MODUCOP_DEBUG=1 shows where; please report it)");
+            err.flush();
+            return ExitCode.FAILED;
+        });
+        cli.setParameterExceptionHandler((ex, a) -> {
+            err.println(Diagnostic.escape(ex.getMessage()));
+            ex.getCommandLine().usage(err);
+            return ExitCode.BAD_INPUT;
         });
         return cli.execute(args);
     }

@@ -92,7 +92,7 @@ public final class OutputTree {
         try {
             return diff(files);
         } catch (IOException e) {
-            throw new IoFailure(root, "cannot read the layers", e);
+            throw IoFailure.of(e, root, "cannot read the layers");
         }
     }
 
@@ -106,7 +106,7 @@ public final class OutputTree {
         try {
             Files.createDirectories(state);
         } catch (IOException e) {
-            throw new IoFailure(state, "cannot create the output directory", e);
+            throw IoFailure.of(e, state, "cannot create the output directory");
         }
         synchronized (OutputTree.class) {
             try (FileChannel ch = FileChannel.open(state.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
@@ -125,7 +125,7 @@ public final class OutputTree {
                     return c;
                 }
             } catch (IOException e) {
-                throw new IoFailure(root, "cannot write the layers", e);
+                throw IoFailure.of(e, root, "cannot write the layers");
             }
         }
     }

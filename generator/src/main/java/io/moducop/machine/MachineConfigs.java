@@ -1,10 +1,10 @@
 package io.moducop.machine;
 
 import io.moducop.UserError;
-import io.moducop.profile.DidYouMean;
-import io.moducop.profile.SchemaValidator;
-import io.moducop.profile.ValidatedTree;
-import io.moducop.profile.YamlSource;
+import io.moducop.schema.DidYouMean;
+import io.moducop.schema.SchemaValidator;
+import io.moducop.schema.ValidatedTree;
+import io.moducop.schema.YamlSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,10 @@
 package io.moducop.ota;
 
+import io.moducop.ExitCode;
+import io.moducop.IoFailure;
 import io.moducop.UserError;
-import io.moducop.profile.BoundedFile;
+import io.moducop.util.Processes;
+import io.moducop.schema.BoundedFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -56,10 +59,10 @@ public final class DevelopmentKeys {
             done = true;
             return out;
         } catch (FileAlreadyExistsException e) {
-            throw UserError.of(BoundedFile.path(e, dir), "appeared while the keys were made; keys are never overwritten",
+            throw UserError.of(IoFailure.pathOf(e, dir), "appeared while the keys were made; keys are never overwritten",
                     NEVER_OVERWRITTEN_HINT);
         } catch (IOException e) {
-            throw UserError.of(BoundedFile.path(e, dir), BoundedFile.reason(e), null, 1);
+            throw IoFailure.of(e, dir, "cannot write the keys");
         } finally {
             removeQuietly(work, done ? List.of() : created);
         }
@@ -145,16 +148,15 @@ public final class DevelopmentKeys {
         List<String> cmd = new ArrayList<>();
         cmd.add("openssl");
         cmd.addAll(List.of(args));
-        Process p;
+        Processes.Result r;
         try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            r = Processes.run(cmd);
         } catch (IOException e) {
-            throw UserError.of("keys", "openssl is not installed", "apt-get install openssl", 3);
+            throw UserError.of("keys", "openssl is not installed", "apt-get install openssl", ExitCode.MISSING_TOOL);
         }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            String first = out.lines().filter(l -> !l.isBlank()).findFirst().orElse("no output").strip();
-            throw UserError.of(dir.toString(), "openssl " + args[0] + " failed: " + first, null, 1);
+        if (!r.ok()) {
+            String first = r.output().lines().filter(l -> !l.isBlank()).findFirst().orElse("no output").strip();
+            throw UserError.of(dir.toString(), "openssl " + args[0] + " failed: " + first, null, ExitCode.FAILED);
         }
     }
 }

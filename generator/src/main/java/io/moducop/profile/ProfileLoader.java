@@ -1,5 +1,11 @@
 package io.moducop.profile;
 
+import io.moducop.IoFailure;
+import io.moducop.schema.BoundedFile;
+import io.moducop.schema.Position;
+import io.moducop.schema.SchemaValidator;
+import io.moducop.schema.ValidatedTree;
+import io.moducop.schema.YamlSource;
 import io.moducop.Diagnostic;
 import io.moducop.UserError;
 import io.moducop.machine.MachineConfig;
@@ -175,7 +181,7 @@ public final class ProfileLoader {
             errors.add(at(t, "ota.keyring", "keyring " + rel + " " + e.getMessage(), "it should be a file with a few PEM certificates"));
             return null;
         } catch (IOException e) {
-            errors.add(at(t, "ota.keyring", "cannot read keyring " + rel + ": " + BoundedFile.reason(e), null));
+            errors.add(at(t, "ota.keyring", "cannot read keyring " + rel + ": " + IoFailure.reason(e), null));
             return null;
         }
         for (int i = 0; i < bytes.length; i++) {
