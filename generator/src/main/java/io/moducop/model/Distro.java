@@ -12,9 +12,10 @@ public record Distro(
         @ProfileKey("boot.attempts") int bootAttempts,
         @ProfileKey("overlays") Profile.Overlays overlays,
         @ProfileKey("containers") Profile.Containers containers,
+        @ProfileKey("login") Profile.Login login,
         @ProfileKey("ota.client") boolean rauc) {
 
     public static Distro of(Profile p) {
-        return new Distro(p.release(), p.bootAttempts(), p.overlays(), p.containers(), p.ota().rauc());
+        return new Distro(p.release(), p.bootAttempts(), p.overlays(), p.containers(), p.login(), p.ota().rauc());
     }
 }

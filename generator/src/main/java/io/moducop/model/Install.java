@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public record Install(String recipe, String file, String target, String mode) {
 
-    /** bitbake's directory variables as a usrmerge distro (DISTRO_FEATURES usrmerge) sets them. */
+    /** bitbake's directory variables as the moducop distro sets them (usrmerge, ROOT_HOME = /root). */
     private static final Map<String, String> DIRS = Map.of(
             "${sysconfdir}", "/etc",
             "${base_sbindir}", "/usr/sbin",
@@ -19,7 +19,8 @@ public record Install(String recipe, String file, String target, String mode) {
             "${libexecdir}", "/usr/libexec",
             "${systemd_system_unitdir}", "/usr/lib/systemd/system",
             "${systemd_unitdir}", "/usr/lib/systemd",
-            "${datadir}", "/usr/share");
+            "${datadir}", "/usr/share",
+            "${ROOT_HOME}", "/root");
 
     /** The file's name in the recipe's sources. */
     public String name() {

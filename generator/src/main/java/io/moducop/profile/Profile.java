@@ -18,6 +18,7 @@ public record Profile(
         int bootAttempts,
         Overlays overlays,
         Containers containers,
+        Login login,
         Ota ota) {
 
     public record Board(String name, String description) {
@@ -34,6 +35,10 @@ public record Profile(
     }
 
     public record Containers(List<String> registries, boolean dockerAlias, boolean compose) {
+    }
+
+    /** {@code sshKeys}: authorized_keys lines for root; {@code development}: empty root password, password login. */
+    public record Login(List<String> sshKeys, boolean development) {
     }
 
     /**
@@ -65,6 +70,6 @@ public record Profile(
 
     /** The same profile on another base board (boot-test runs real-board logic on QEMU's devices). */
     public Profile withBase(MachineConfig other) {
-        return new Profile(source, release, board, other, storage, partitions, bootAttempts, overlays, containers, ota);
+        return new Profile(source, release, board, other, storage, partitions, bootAttempts, overlays, containers, login, ota);
     }
 }

@@ -133,6 +133,14 @@ public final class ProfileLoader {
                 errors.add(at(t, t.positions().containsKey("storage.size") ? "storage.size" : where, r.error(), r.hint()));
             }
         }
+        List<String> sshKeys = t.strings("login.ssh-keys");
+        for (int i = 0; i < sshKeys.size(); i++) {
+            String why = sshKeyProblem(sshKeys.get(i));
+            if (why != null) {
+                errors.add(at(t, "login.ssh-keys[" + i + "]", "not an OpenSSH public key: " + why,
+                        "paste one line of ~/.ssh/id_ed25519.pub (or another *.pub)"));
+            }
+        }
         String keyring = t.string("ota.keyring") == null ? null : readKeyring(t, dir, errors);
         if (!errors.isEmpty()) {
             throw new UserError(errors);
@@ -148,8 +156,41 @@ public final class ProfileLoader {
                 new Profile.Overlays(List.copyOf(persistent), List.copyOf(volatileDirs)),
                 new Profile.Containers(List.copyOf(t.strings("containers.registries")),
                         t.bool("containers.docker-alias"), t.bool("containers.compose")),
+                new Profile.Login(List.copyOf(sshKeys), t.bool("login.development")),
                 new Profile.Ota(t.string("ota.client"), compatible, keyring,
                         t.string("ota.signing.key"), t.string("ota.signing.cert")));
+    }
+
+    /**
+     * The schema checked the shape; this checks the content: the base64 part decodes to a key blob
+     * of length-prefixed fields, to its last byte, the first naming the same key type as the line.
+     */
+    static String sshKeyProblem(String line) {
+        String[] parts = line.split(" ");
+        byte[] blob;
+        try {
+            blob = java.util.Base64.getDecoder().decode(parts[1]);
+        } catch (IllegalArgumentException e) {
+            return "the key is not base64";
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(blob);
+        String type = null;
+        int fields = 0;
+        while (b.hasRemaining()) { // the blob is length-prefixed strings, to its last byte
+            int n = b.remaining() >= 4 ? b.getInt() : -1;
+            if (n < 0 || n > b.remaining()) {
+                return "the key data is cut short or damaged";
+            }
+            if (type == null) {
+                type = new String(blob, b.position(), n, StandardCharsets.US_ASCII);
+            }
+            b.position(b.position() + n);
+            fields++;
+        }
+        if (fields < 2) {
+            return "the key data is cut short or damaged";
+        }
+        return type.equals(parts[0]) ? null : "the key data is a " + Diagnostic.escape(type) + " key, the line says " + parts[0];
     }
 
     /**
