@@ -2,6 +2,7 @@ package io.moducop.bitbake;
 
 import io.moducop.ExitCode;
 import io.moducop.UserError;
+import io.moducop.machine.Release;
 import io.moducop.util.Digests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,19 +35,23 @@ public final class Artifacts {
 
     /**
      * The deploy names (links bitbake keeps pointing at the newest build) moducop collects, in
-     * manifest order; with {@code bundle}, also the RAUC update bundle (bundle.bbclass: BUNDLE_LINK_NAME = PN-MACHINE).
+     * manifest order: the image, its bmap and SBOM; with {@code bundle}, also the RAUC update bundle
+     * (bundle.bbclass: BUNDLE_LINK_NAME = PN-MACHINE).
      */
-    private static List<String> expectedNames(String image, String machine, boolean bundle) {
-        String base = image + "-" + machine + ".rootfs";
-        return bundle ? List.of(base + ".wic", base + ".wic.bmap", BuildConfig.BUNDLE + "-" + machine + ".raucb")
-                : List.of(base + ".wic", base + ".wic.bmap");
+    private static List<String> expectedNames(Release release, String machine, boolean bundle) {
+        String base = BuildConfig.IMAGE + "-" + machine + ".rootfs";
+        List<String> names = new ArrayList<>(List.of(base + ".wic", base + ".wic.bmap", base + release.sbomSuffix()));
+        if (bundle) {
+            names.add(BuildConfig.BUNDLE + "-" + machine + ".raucb");
+        }
+        return names;
     }
 
     /** Copies and hashes, writes the manifest, then swaps the staged directory into {@code target}. */
-    public static Manifest collect(Path deployDir, Path target, String machine, LockFile lock, boolean bundle) {
+    public static Manifest collect(Path deployDir, Path target, Release release, String machine, LockFile lock, boolean bundle) {
         List<Path> sources = new ArrayList<>();
         List<String> missing = new ArrayList<>();
-        for (String n : expectedNames(BuildConfig.IMAGE, machine, bundle)) {
+        for (String n : expectedNames(release, machine, bundle)) {
             Path p = deployDir.resolve(n);
             if (Files.isRegularFile(p)) {
                 sources.add(p);
@@ -54,9 +59,13 @@ public final class Artifacts {
                 missing.add(n);
             }
         }
+        Path cve = deployDir.resolve(BuildConfig.IMAGE + "-" + machine + ".rootfs" + release.cveSuffix());
+        if (Files.isRegularFile(cve)) {
+            sources.add(cve);
+        }
         if (!missing.isEmpty()) {
             throw UserError.of(deployDir.toString(), "bitbake finished but " + String.join(", ", missing) + " is missing",
-                    "check IMAGE_FSTYPES of the machine (wic wic.bmap) in the build log", ExitCode.FAILED);
+                    "check IMAGE_FSTYPES of the machine (wic wic.bmap) and that create-spdx is inherited, in the build log", ExitCode.FAILED);
         }
         Path parent = target.toAbsolutePath().getParent();
         Path staging = parent.resolve("." + target.getFileName() + ".moducop-staging");

@@ -90,7 +90,7 @@ public final class BuildRun {
                 out.println("dry run: bitbake -n " + String.join(" ", targets) + " for " + machine + " resolved; log: " + l.logFile());
                 return ExitCode.OK;
             }
-            Artifacts.Manifest m = Artifacts.collect(l.deployImages(machine), l.artifacts(), machine, lock,
+            Artifacts.Manifest m = Artifacts.collect(l.deployImages(machine), l.artifacts(), p.release(), machine, lock,
                     p.ota().rauc());
             r.user().handOver(l.artifacts());
             for (Artifacts.FileEntry f : m.files()) {

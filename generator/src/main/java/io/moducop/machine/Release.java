@@ -10,13 +10,15 @@ import java.util.List;
 public enum Release {
 
     /** Yocto 5.0, LTS until April 2028: the combined poky repository. */
-    SCARTHGAP("scarthgap", "5.0", "${WORKDIR}", "wic", "sources/poky", "meta-poky/conf/templates/default"),
+    SCARTHGAP("scarthgap", "5.0", "${WORKDIR}", "wic", "sources/poky", "meta-poky/conf/templates/default",
+            ".spdx.tar.zst", ".json"),
 
     /**
      * Yocto 6.0, LTS until April 2030: bitbake, openembedded-core and meta-yocto as separate
      * repositories; file:// sources unpack into UNPACKDIR; wks files are found in files/wic.
      */
-    WRYNOSE("wrynose", "6.0", "${UNPACKDIR}", "files/wic", "sources/openembedded-core", "meta/conf/templates/default");
+    WRYNOSE("wrynose", "6.0", "${UNPACKDIR}", "files/wic", "sources/openembedded-core", "meta/conf/templates/default",
+            ".spdx.json", ".sbom-cve-check.yocto.json");
 
     public static final Release DEFAULT = WRYNOSE;
 
@@ -26,14 +28,36 @@ public enum Release {
     private final String wksDir;
     private final String coreRepo;
     private final String templateConf;
+    private final String sbomSuffix;
+    private final String cveSuffix;
 
-    Release(String id, String version, String sources, String wksDir, String coreRepo, String templateConf) {
+    Release(String id, String version, String sources, String wksDir, String coreRepo, String templateConf,
+            String sbomSuffix, String cveSuffix) {
         this.id = id;
         this.version = version;
         this.sources = sources;
         this.wksDir = wksDir;
         this.coreRepo = coreRepo;
         this.templateConf = templateConf;
+        this.sbomSuffix = sbomSuffix;
+        this.cveSuffix = cveSuffix;
+    }
+
+    /**
+     * The image's SBOM beside the image in the deploy directory, after its IMAGE_LINK_NAME:
+     * create-spdx (on by default in both releases) writes SPDX 2.2 as a tarball on scarthgap and one
+     * SPDX 3.0 document on wrynose.
+     */
+    public String sbomSuffix() {
+        return sbomSuffix;
+    }
+
+    /**
+     * The CVE report, when the build configuration inherits cve-check (scarthgap) or sbom-cve-check
+     * (wrynose); neither is on by default (both fetch a CVE database).
+     */
+    public String cveSuffix() {
+        return cveSuffix;
     }
 
     /** The codename: LAYERSERIES_COMPAT, branch names. */
