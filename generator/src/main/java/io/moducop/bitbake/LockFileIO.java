@@ -60,7 +60,7 @@ public final class LockFileIO {
         return new LockFile(name, List.copyOf(entries));
     }
 
-    /** The file's text: a header, then one flow mapping per repository, keys in a fixed order. */
+    /** The file's text: a header, then one block mapping per repository, keys in a fixed order. */
     public static String format(String profileName, LockFile lock) {
         StringBuilder sb = new StringBuilder();
         sb.append("# yaml-language-server: $schema=lock.schema.json\n");
