@@ -24,5 +24,5 @@ VIRTUAL-RUNTIME_container_dns = "aardvark-dns"
 [#if !distro.containers.dockerAlias]
 
 # No docker command: podman only.
-PACKAGECONFIG:remove:pn-podman = "docker"
+[=distro.release.podmanFeatures()]:remove:pn-podman = "docker"
 [/#if]

@@ -6,6 +6,10 @@
 # moducop-board: the override the layer's bbappends are gated on
 MACHINEOVERRIDES =. "[#list machine.base.machineOverrides as o][=o]:[/#list]moducop-board:"
 
+# The flashable wic image with its bmap[#if distro.rauc], and the ext4 image RAUC bundles are made from[/#if]. Set
+# before the require, so these defaults win over the base machine's while local.conf still can.
+IMAGE_FSTYPES ?= "wic wic.bmap[#if distro.rauc] ext4[/#if]"
+
 require conf/machine/[=machine.base.machine].conf
 [#if machine.base.kmachine??]
 
@@ -22,7 +26,6 @@ KMACHINE = "[=machine.base.kmachine]"
 MACHINE_ESSENTIAL_EXTRA_RDEPENDS += "kernel-image[#if machine.base.deviceTree.fromFile()] kernel-devicetree[/#if] moducop-boot"
 EXTRA_IMAGEDEPENDS += "virtual/bootloader moducop-boot"
 
-IMAGE_FSTYPES += "wic wic.bmap[#if distro.rauc] ext4[/#if]"
 WKS_FILE = "[=machine.name].wks"
 [#if machine.base.bootFilesRemove?has_content]
 IMAGE_BOOT_FILES:remove = "[#list machine.base.bootFilesRemove as f][=f][#sep] [/#list]"

@@ -11,14 +11,14 @@ public enum Release {
 
     /** Yocto 5.0, LTS until April 2028: the combined poky repository. */
     SCARTHGAP("scarthgap", "5.0", "${WORKDIR}", "wic", "sources/poky", "meta-poky/conf/templates/default",
-            ".spdx.tar.zst", ".json"),
+            ".spdx.tar.zst", ".json", "PACKAGECONFIG"),
 
     /**
      * Yocto 6.0, LTS until April 2030: bitbake, openembedded-core and meta-yocto as separate
      * repositories; file:// sources unpack into UNPACKDIR; wks files are found in files/wic.
      */
     WRYNOSE("wrynose", "6.0", "${UNPACKDIR}", "files/wic", "sources/openembedded-core", "meta/conf/templates/default",
-            ".spdx.json", ".sbom-cve-check.yocto.json");
+            ".spdx.json", ".sbom-cve-check.yocto.json", "PODMAN_FEATURES");
 
     public static final Release DEFAULT = WRYNOSE;
 
@@ -30,9 +30,10 @@ public enum Release {
     private final String templateConf;
     private final String sbomSuffix;
     private final String cveSuffix;
+    private final String podmanFeatures;
 
     Release(String id, String version, String sources, String wksDir, String coreRepo, String templateConf,
-            String sbomSuffix, String cveSuffix) {
+            String sbomSuffix, String cveSuffix, String podmanFeatures) {
         this.id = id;
         this.version = version;
         this.sources = sources;
@@ -41,6 +42,12 @@ public enum Release {
         this.templateConf = templateConf;
         this.sbomSuffix = sbomSuffix;
         this.cveSuffix = cveSuffix;
+        this.podmanFeatures = podmanFeatures;
+    }
+
+    /** The podman recipe's variable that holds its "docker" wrapper feature (moved out of PACKAGECONFIG in wrynose). */
+    public String podmanFeatures() {
+        return podmanFeatures;
     }
 
     /**
