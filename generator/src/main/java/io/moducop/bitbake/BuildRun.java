@@ -144,7 +144,7 @@ public final class BuildRun {
         int code;
         try (BufferedWriter log = Files.newBufferedWriter(l.logFile(), StandardCharsets.UTF_8)) {
             r.user().handOverOne(l.logFile());
-            code = engine.run(new ContainerBuild.Spec(r.image(), l, r.user(), command, secrets), line -> {
+            code = engine.run(new ContainerBuild.Spec(r.image(), l, r.user(), command, secrets, r.settings().onLoopback()), line -> {
                 try {
                     log.write(line);
                     log.write('\n');

@@ -30,4 +30,10 @@ public record BuildSettings(String sstateMirror, String hashServer, int threads,
             throw UserError.of("--jobs " + threads, "must be from 1 to 512", null);
         }
     }
+
+    /** The hash server is on this machine's loopback: the build container must share the host's network to reach it. */
+    public boolean onLoopback() {
+        return hashServer != null && (hashServer.startsWith("127.") || hashServer.startsWith("localhost:")
+                || hashServer.matches("wss?://(127\\.[0-9.]+|localhost)(:[0-9]+)?(/.*)?"));
+    }
 }

@@ -34,9 +34,12 @@ public final class ContainerBuild {
 
     /**
      * What to run: the image, the mounts (from the layout), the build user, the command after the
-     * entrypoint options and {@code readOnly}: further host paths mounted read-only at the given container paths.
+     * entrypoint options, {@code readOnly}: further host paths mounted read-only at the given
+     * container paths, and {@code hostNetwork}: share the host's network (a hash equivalence
+     * server on the host's loopback is reachable only so).
      */
-    public record Spec(String image, BuildLayout layout, BuildUser user, List<String> command, Map<java.nio.file.Path, String> readOnly) {
+    public record Spec(String image, BuildLayout layout, BuildUser user, List<String> command, Map<java.nio.file.Path, String> readOnly,
+            boolean hostNetwork) {
     }
 
     private final DockerClient client;
@@ -106,6 +109,9 @@ public final class ContainerBuild {
         spec.readOnly().forEach((hostPath, containerPath) -> binds.add(
                 new Bind(hostPath.toString(), new Volume(containerPath), com.github.dockerjava.api.model.AccessMode.ro)));
         HostConfig host = HostConfig.newHostConfig().withBinds(binds);
+        if (spec.hostNetwork()) {
+            host = host.withNetworkMode("host");
+        }
         String id = client.createContainerCmd(spec.image())
                 .withCmd(entrypointArgs(spec))
                 .withLabels(Map.of(LABEL, l.work().toString()))
