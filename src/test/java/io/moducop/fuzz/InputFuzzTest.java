@@ -37,7 +37,8 @@ class InputFuzzTest {
     private static final long SEED = Long.getLong("moducop.fuzz.seed", 20261126L);
     private static final int PROFILES = Integer.getInteger("moducop.fuzz.cases", 1200);
     private static final int LOCK_FILES = Integer.getInteger("moducop.fuzz.cases", 3000);
-    private static final Duration EACH = Duration.ofSeconds(5);
+    /** Generous for a loaded 2-core CI machine; a run normally takes milliseconds. */
+    private static final Duration EACH = Duration.ofSeconds(10);
 
     /** Printable ASCII, or printable non-ASCII for the free-text description; never a control or format character. */
     private static final Pattern CLEAN = Pattern.compile("[\\x20-\\x7e]*");

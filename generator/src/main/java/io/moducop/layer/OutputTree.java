@@ -34,6 +34,8 @@ import java.util.stream.Stream;
  * last, so bitbake refuses a layer that is half updated rather than building a mix. A run that is
  * killed before the commit point leaves the previous layers as they were (its stage directory is
  * removed by the next run); one killed after it is completed by the next run before anything else.
+ * Only the journal is forced to disk: the guarantee is against a killed process, whose written
+ * pages the kernel keeps; a power cut of the build host can still lose staged content.
  */
 public final class OutputTree {
 
@@ -138,11 +140,12 @@ public final class OutputTree {
         for (String name : concat(c.added(), c.changed())) {
             Path staged = stage.resolve("files").resolve(name);
             Files.createDirectories(staged.getParent());
-            AtomicFiles.writeSynced(staged, files.get(name));
+            Files.write(staged, files.get(name), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             plan.append(PUT).append(name).append('\n');
         }
         c.removed().forEach(name -> plan.append(DELETE).append(name).append('\n'));
-        AtomicFiles.writeSynced(stage.resolve("manifest"), String.join("\n", files.keySet()).concat("\n").getBytes(StandardCharsets.UTF_8));
+        Files.write(stage.resolve("manifest"), String.join("\n", files.keySet()).concat("\n").getBytes(StandardCharsets.UTF_8),
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         AtomicFiles.write(journal, plan.toString().getBytes(StandardCharsets.UTF_8));
         apply(plan.toString().lines().toList());
     }

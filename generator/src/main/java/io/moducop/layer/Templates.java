@@ -7,18 +7,9 @@ import freemarker.template.TemplateExceptionHandler;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystemNotFoundException;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.moducop.util.ClasspathFiles;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The FreeMarker templates under templates/ and wks/ (on the classpath, so inside the jar).
@@ -58,43 +49,6 @@ final class Templates {
 
     /** Template names (relative to the classpath root) below the directories, sorted. */
     static List<String> list(String... dirs) {
-        return java.util.Arrays.stream(dirs).flatMap(d -> listOne(d).stream()).sorted().toList();
-    }
-
-    private static List<String> listOne(String dir) {
-        URL url = Templates.class.getClassLoader().getResource(dir);
-        if (url == null) {
-            throw new IllegalStateException("missing template directory " + dir);
-        }
-        try {
-            URI uri = url.toURI();
-            if ("jar".equals(uri.getScheme())) {
-                FileSystem fs;
-                try {
-                    fs = FileSystems.getFileSystem(uri);
-                } catch (FileSystemNotFoundException e) {
-                    fs = FileSystems.newFileSystem(uri, Map.of());
-                }
-                return walk(fs.getPath("/" + dir), fs.getPath("/"));
-            }
-            Path root = Path.of(uri);
-            Path base = root;
-            for (String ignored : dir.split("/")) {
-                base = base.getParent();
-            }
-            return walk(root, base);
-        } catch (URISyntaxException | IOException e) {
-            throw new IllegalStateException("cannot list " + dir, e);
-        }
-    }
-
-    private static List<String> walk(Path dir, Path base) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile)
-                    .map(p -> base.relativize(p).toString().replace('\\', '/'))
-                    .filter(n -> n.endsWith(".ftl"))
-                    .sorted()
-                    .toList();
-        }
+        return java.util.Arrays.stream(dirs).flatMap(d -> ClasspathFiles.list(d, ".ftl").stream()).sorted().toList();
     }
 }

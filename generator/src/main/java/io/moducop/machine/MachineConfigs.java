@@ -1,6 +1,7 @@
 package io.moducop.machine;
 
 import io.moducop.UserError;
+import io.moducop.util.ClasspathFiles;
 import io.moducop.schema.DidYouMean;
 import io.moducop.schema.SchemaValidator;
 import io.moducop.schema.ValidatedTree;
@@ -15,8 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /** The base boards shipped in machine-configs/ (inside the jar). */
 public final class MachineConfigs {
 
-    /** The base boards this release ships; each has machine-configs/NAME.yaml. */
-    public static final List<String> KNOWN = List.of("beaglebone-yocto", "qemuarm64", "raspberrypi4-64");
+    /** The base boards: every machine-configs/NAME.yaml shipped with the tool (adding a board is adding its file). */
+    public static final List<String> KNOWN = ClasspathFiles.list("machine-configs", ".yaml").stream()
+            .map(n -> n.substring("machine-configs/".length(), n.length() - ".yaml".length()))
+            .filter(n -> !n.contains("/"))
+            .toList();
 
     private static final SchemaValidator SCHEMA = SchemaValidator.fromResource("machine-configs/machine-config.schema.json");
     private static final Map<String, MachineConfig> CACHE = new ConcurrentHashMap<>();

@@ -32,7 +32,7 @@ public final class AtomicFiles {
     }
 
     /** Writes {@code content} to a new file and forces it to disk before returning. */
-    public static void writeSynced(Path file, byte[] content) throws IOException {
+    private static void writeSynced(Path file, byte[] content) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ByteBuffer b = ByteBuffer.wrap(content);
             while (b.hasRemaining()) {
