@@ -243,6 +243,20 @@ class CliTest {
         assertTrue(Files.readString(all.resolve("meta-moducop/README")).contains("moducop-beaglebone"));
     }
 
+    @Test
+    void theOrderOfProfilesOnTheCommandLineChangesNothing() throws IOException {
+        Path a = tmp.resolve("a");
+        Path b = tmp.resolve("b");
+        assertEquals(0, Cli.run("generate", "-o", a.toString(), "profiles/raspberrypi4-64.yaml",
+                "profiles/qemuarm64.yaml", "profiles/beaglebone-yocto.yaml").exitCode());
+        assertEquals(0, Cli.run("generate", "-o", b.toString(), "profiles/beaglebone-yocto.yaml",
+                "profiles/qemuarm64.yaml", "profiles/raspberrypi4-64.yaml").exitCode());
+        Map<String, byte[]> x = snapshot(a);
+        Map<String, byte[]> y = snapshot(b);
+        assertEquals(x.keySet(), y.keySet());
+        x.forEach((k, v) -> assertArrayEquals(v, y.get(k), k));
+    }
+
     private static List<Path> generated(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile).filter(p -> !dir.relativize(p).toString().startsWith(".")).toList();
