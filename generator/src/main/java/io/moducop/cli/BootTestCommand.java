@@ -1,7 +1,7 @@
 package io.moducop.cli;
 
 import io.moducop.UserError;
-import io.moducop.boottest.BootTest;
+import io.moducop.boottest.ScenarioRunner;
 import io.moducop.boottest.HostAssets;
 import io.moducop.boottest.ScenarioResult;
 import io.moducop.machine.MachineConfigs;
@@ -59,8 +59,8 @@ final class BootTestCommand implements Callable<Integer> {
             throw UserError.of("boot-test", "boot-test takes one profile, got " + loaded.size(), "run it once per profile");
         }
         for (String s : scenarios) {
-            if (!BootTest.SCENARIOS.contains(s)) {
-                throw UserError.of("--scenario", "unknown scenario '" + s + "'", io.moducop.profile.DidYouMean.hint(s, BootTest.SCENARIOS));
+            if (!ScenarioRunner.SCENARIOS.contains(s)) {
+                throw UserError.of("--scenario", "unknown scenario '" + s + "'", io.moducop.profile.DidYouMean.hint(s, ScenarioRunner.SCENARIOS));
             }
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -72,14 +72,14 @@ final class BootTestCommand implements Callable<Integer> {
             profile = profile.withBase(MachineConfigs.load(QEMU_BOARD));
         }
         String machine = profile.board().name();
-        BootTest.BootFlow flow = BootTest.BootFlow.of(profile);
+        ScenarioRunner.BootFlow flow = ScenarioRunner.BootFlow.of(profile);
 
         Path cacheDir = cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "moducop", "boot-test");
         long t0 = System.nanoTime();
         HostAssets assets = HostAssets.prepare(cacheDir);
         out.printf("assets: %s (QEMU %s)%n", cacheDir, assets.tools().getOrDefault("qemu-version", Path.of("?")));
-        List<String> ids = scenarios.isEmpty() ? BootTest.SCENARIOS : scenarios;
-        List<ScenarioResult> results = new BootTest(assets, flow, work.resolve(machine)).run(ids, jobs);
+        List<String> ids = scenarios.isEmpty() ? ScenarioRunner.SCENARIOS : scenarios;
+        List<ScenarioResult> results = new ScenarioRunner(assets, flow, work.resolve(machine)).run(ids, jobs);
         int failed = 0;
         for (ScenarioResult r : results) {
             out.printf(Locale.ROOT, "%s %-13s %5.1f s, %d boot%s  %s%n", r.passed() ? "PASS" : "FAIL", r.id(), r.seconds(),
