@@ -23,8 +23,9 @@ SYSTEM_FORMAT=1
 SUITE=${MODUCOP_SYSTEM_SUITE:-trixie}
 MIRROR=${MODUCOP_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SECURITY_MIRROR=${MODUCOP_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+# nftables: trixie's netavark runs nft (a Recommends; mmdebstrap installs none)
 PACKAGES="systemd systemd-sysv udev dbus kmod iproute2 iptables procps
-    podman podman-compose podman-docker crun netavark aardvark-dns
+    podman podman-compose podman-docker crun netavark aardvark-dns nftables
     rauc rauc-service libubootenv-tool openssh-server e2fsprogs"
 # kernel module directories the guest needs (overlay, netfilter, bridge/veth, dm-verity,
 # squashfs, loop, virtio, 9p, watchdogs); the whole package would be ~350 MB
