@@ -28,9 +28,9 @@ PACKAGES="systemd systemd-sysv udev dbus kmod iproute2 iptables procps
     podman podman-compose podman-docker crun netavark aardvark-dns nftables
     rauc rauc-service libubootenv-tool openssh-server e2fsprogs"
 # kernel module directories the guest needs (overlay, netfilter, bridge/veth, dm-verity,
-# squashfs, loop, virtio, 9p, watchdogs); the whole package would be ~350 MB
+# squashfs, loop, virtio, 9p, watchdogs; dax for dm_mod); the whole package would be ~350 MB
 MODULE_DIRS="fs net lib crypto drivers/virtio drivers/block drivers/md drivers/net
-    drivers/watchdog drivers/char arch"
+    drivers/watchdog drivers/char drivers/dax arch"
 
 log() { printf 'prepare-system: %s\n' "$*" >&2; }
 die() { printf 'prepare-system: ERROR: %s\n' "$*" >&2; exit 1; }
