@@ -8,7 +8,9 @@
 #      existing Debian sources (QEMU 7.2 in bookworm has a pflash bug that breaks saveenv;
 #      backports ships QEMU >= 9),
 #   3. apt-get update,
-#   4. install the host tools (qemu-system-arm from bookworm-backports).
+#   4. install the host tools (qemu-system-arm from bookworm-backports),
+#   5. register arm64 user-mode emulation with binfmt_misc (boot-test --system builds its arm64
+#      userland with mmdebstrap; no systemd runs on CI hosts, so systemd-binfmt does not).
 set -eu
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -99,8 +101,19 @@ apt-get update
 echo "+ apt-get install (host tools)"
 apt-get install -y --no-install-recommends \
     u-boot-qemu u-boot-tools libubootenv-tool \
-    fdisk dosfstools mtools e2fsprogs cpio gzip dpkg xz-utils zstd
+    fdisk dosfstools mtools e2fsprogs cpio gzip dpkg xz-utils zstd \
+    mmdebstrap qemu-user-static
 echo "+ apt-get install -t bookworm-backports qemu-system-arm"
 apt-get install -y --no-install-recommends -t bookworm-backports qemu-system-arm
 
 qemu-system-aarch64 --version | head -n 1
+
+# 5. binfmt_misc: qemu-aarch64 for mmdebstrap's arm64 maintainer scripts
+if [ ! -e /proc/sys/fs/binfmt_misc/register ]; then
+    echo "+ mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc"
+    mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+fi
+if [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
+    echo "+ registering qemu-aarch64 (/usr/lib/binfmt.d/qemu-aarch64.conf)"
+    cat /usr/lib/binfmt.d/qemu-aarch64.conf > /proc/sys/fs/binfmt_misc/register
+fi

@@ -92,6 +92,120 @@ final class DiskBuilder {
         }));
     }
 
+    /**
+     * What a --system root slot holds beyond the cached Debian userland: the generated files where
+     * the recipes install them, the fstab wic would write, the units the recipes enable, the RAUC
+     * keyring the build supplies, and {@code variant} (a marker file, /etc/moducop-boottest-variant,
+     * so that two images differ, as an update's does).
+     */
+    record SystemSpec(List<GuestFiles.Entry> files, String fstab, List<String> enable, byte[] keyringPem, String variant,
+                      List<HarnessFile> harness) {
+        String key() {
+            StringBuilder sb = new StringBuilder(fstab).append(enable).append(variant);
+            for (HarnessFile h : harness) {
+                sb.append(h.target()).append(h.content()).append(h.enable());
+            }
+            for (GuestFiles.Entry e : files) {
+                sb.append(e.target()).append(e.mode()).append(e.content() == null ? "dir" : sha256(e.content()));
+            }
+            sb.append(keyringPem == null ? "" : sha256(keyringPem));
+            return sha256(sb.toString());
+        }
+    }
+
+    /**
+     * A root slot of the real userland: the cached Debian arm64 root, the kernel and initramfs in
+     * /boot, {@code spec} applied, boot-test's reporter unit (harness, enabled for
+     * multi-user.target) and /etc/moducop/rootfs-id as the image recipe writes it (a hash of the
+     * content). Needs root: the tree keeps its owners.
+     */
+    /**
+     * A file the harness adds or replaces, kept apart from the generated ones and reported: a
+     * stand-in for what a Yocto layer other than ours installs (and Debian does not), or a
+     * substitution the emulated board forces, with the reason.
+     */
+    record HarnessFile(String target, int mode, String content, boolean enable, String reason) {
+    }
+
+    synchronized Path systemSlot(String label, SystemSpec spec) throws IOException {
+        String key = label + "-system-" + spec.key();
+        return images.computeIfAbsent(key, k -> build(() -> {
+            Path dir = work.resolve(k + ".d");
+            run("rm", "-rf", dir.toString());
+            run("cp", "-a", assets.systemRoot().toString(), dir.toString());
+            Files.createDirectories(dir.resolve("boot"));
+            Files.copy(assets.kernel(), dir.resolve("boot/Image"));
+            Files.copy(assets.initramfs(), dir.resolve("boot/initramfs"));
+            for (GuestFiles.Entry e : spec.files()) {
+                Path t = dir.resolve(e.target().substring(1));
+                if (e.directory()) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.createDirectories(t.getParent());
+                    Files.deleteIfExists(t);
+                    Files.write(t, e.content());
+                }
+                Files.setPosixFilePermissions(t, perms(e.mode()));
+            }
+            Files.writeString(dir.resolve("etc/fstab"), spec.fstab());
+            Path wants = dir.resolve("etc/systemd/system/multi-user.target.wants");
+            Files.createDirectories(wants);
+            for (String unit : spec.enable()) {
+                Files.deleteIfExists(wants.resolve(unit));
+                Files.createSymbolicLink(wants.resolve(unit), Path.of("/usr/lib/systemd/system/" + unit));
+            }
+            if (spec.keyringPem() != null) {
+                Files.createDirectories(dir.resolve("etc/rauc"));
+                Files.write(dir.resolve("etc/rauc/ca.cert.pem"), spec.keyringPem());
+            }
+            // the harness's own files, kept apart from the generated ones
+            String unit = "moducop-boottest-report.service";
+            writeResource("boottest/system/" + unit, dir.resolve("usr/lib/systemd/system/" + unit), "rw-r--r--");
+            writeResource("boottest/system/report", dir.resolve("usr/libexec/moducop-boottest/report"), "rwxr-xr-x");
+            Files.deleteIfExists(wants.resolve(unit));
+            Files.createSymbolicLink(wants.resolve(unit), Path.of("/usr/lib/systemd/system/" + unit));
+            for (HarnessFile h : spec.harness()) {
+                Path t = dir.resolve(h.target().substring(1));
+                Files.createDirectories(t.getParent());
+                Files.deleteIfExists(t);
+                Files.writeString(t, h.content());
+                Files.setPosixFilePermissions(t, perms(h.mode()));
+                if (h.enable()) {
+                    Path link = wants.resolve(t.getFileName().toString());
+                    Files.deleteIfExists(link);
+                    Files.createSymbolicLink(link, Path.of(h.target()));
+                }
+            }
+            Files.writeString(dir.resolve("etc/moducop-boottest-variant"), spec.variant() + "\n");
+            Files.createDirectories(dir.resolve("etc/moducop"));
+            Files.writeString(dir.resolve("etc/moducop/rootfs-id"),
+                    sha256(Files.readString(assets.systemPackages()) + k) + "\n");
+            Path img = work.resolve(k + ".img");
+            Files.deleteIfExists(img);
+            run(assets.tool("mkfs.ext4").toString(), "-q", "-F", "-L", label, "-d", dir.toString(),
+                    img.toString(), layout.part(label).size() / 1024 + "k");
+            run("rm", "-rf", dir.toString());
+            return img;
+        }));
+    }
+
+    private static java.util.Set<java.nio.file.attribute.PosixFilePermission> perms(int mode) {
+        StringBuilder sb = new StringBuilder();
+        String rwx = "rwx";
+        for (int bit = 8; bit >= 0; bit--) {
+            sb.append((mode & (1 << bit)) != 0 ? rwx.charAt(2 - bit % 3) : '-');
+        }
+        return PosixFilePermissions.fromString(sb.toString());
+    }
+
+    private static void writeResource(String resource, Path target, String perms) throws IOException {
+        Files.createDirectories(target.getParent());
+        try (var in = DiskBuilder.class.getClassLoader().getResourceAsStream(resource)) {
+            Files.write(target, in.readAllBytes());
+        }
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(perms));
+    }
+
     /** A whole disk: partition table, boot, both slots and the data partition as asked. */
     Path assemble(Path disk, Path boot, Path rootA, Path rootB, Data data) throws IOException {
         Files.deleteIfExists(disk);
@@ -144,7 +258,7 @@ final class DiskBuilder {
         }));
     }
 
-    private static void copyInto(Path part, Path disk, long offset) throws IOException {
+    static void copyInto(Path part, Path disk, long offset) throws IOException {
         byte[] buf = new byte[1 << 16];
         try (var in = Files.newInputStream(part); RandomAccessFile out = new RandomAccessFile(disk.toFile(), "rw")) {
             long pos = offset;

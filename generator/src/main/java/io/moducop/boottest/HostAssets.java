@@ -30,6 +30,16 @@ public record HostAssets(Path cache, Map<String, Path> tools) {
         return cache.resolve("rootfs");
     }
 
+    /** The arm64 Debian userland of boot-test --system (prepare-system.sh). */
+    public Path systemRoot() {
+        return cache.resolve("system/root");
+    }
+
+    /** What apt resolved for the userland: one "package version arch" a line. */
+    public Path systemPackages() {
+        return cache.resolve("system/packages.txt");
+    }
+
     public Path tool(String name) {
         Path p = tools.get(name);
         if (p == null) {
@@ -40,10 +50,20 @@ public record HostAssets(Path cache, Map<String, Path> tools) {
 
     /** Runs prepare-assets.sh (quick when the cache is complete). */
     public static HostAssets prepare(Path cache) {
+        return prepare(cache, "prepare-assets.sh");
+    }
+
+    /** prepare-assets.sh, then prepare-system.sh: the real arm64 userland of --system (minutes, once). */
+    public static HostAssets prepareSystem(Path cache) {
+        prepare(cache, "prepare-assets.sh");
+        return prepare(cache, "prepare-system.sh");
+    }
+
+    private static HostAssets prepare(Path cache, String scriptName) {
         try {
             Files.createDirectories(cache);
-            Path script = cache.resolve("prepare-assets.sh");
-            try (InputStream in = HostAssets.class.getClassLoader().getResourceAsStream("boottest/prepare-assets.sh")) {
+            Path script = cache.resolve(scriptName);
+            try (InputStream in = HostAssets.class.getClassLoader().getResourceAsStream("boottest/" + scriptName)) {
                 byte[] content = in.readAllBytes();
                 if (!Files.exists(script) || !java.util.Arrays.equals(Files.readAllBytes(script), content)) {
                     Files.write(script, content);

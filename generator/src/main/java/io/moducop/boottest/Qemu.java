@@ -12,7 +12,21 @@ final class Qemu {
     static final int TIMEOUT_SECONDS = 120;
 
     /** The console of one power cycle. QEMU exits on U-Boot reset, Linux poweroff or panic. */
-    record Boot(String console, double seconds, boolean timedOut) {
+    record Boot(String console, double seconds, boolean timedOut, List<Double> lineSeconds) {
+        Boot(String console, double seconds, boolean timedOut) {
+            this(console, seconds, timedOut, List.of());
+        }
+
+        /** Seconds after QEMU started at which the first line containing {@code fragment} came, or -1. */
+        double secondsAt(String fragment) {
+            List<String> lines = console.lines().toList();
+            for (int i = 0; i < lines.size() && i < lineSeconds.size(); i++) {
+                if (lines.get(i).contains(fragment)) {
+                    return lineSeconds.get(i);
+                }
+            }
+            return -1;
+        }
     }
 
     private final HostAssets assets;
@@ -47,5 +61,101 @@ final class Qemu {
         }
         reader.join(5000);
         return new Boot(console.toString(), (System.nanoTime() - start) / 1e9, !exited);
+    }
+
+    /** How a --system power cycle ends early: a console line that settles it, or the harness pulling the plug. */
+    record Stop(java.util.function.Predicate<String> onLine, double killAfterSeconds, double delayAfterLine) {
+        Stop(java.util.function.Predicate<String> onLine, double killAfterSeconds) {
+            this(onLine, killAfterSeconds, 0);
+        }
+
+        static Stop never() {
+            return new Stop(l -> false, -1);
+        }
+
+        /** Pull the plug {@code delay} seconds after the first line containing {@code fragment}. */
+        static Stop after(String fragment, double delay) {
+            return new Stop(l -> l.contains(fragment), -1, delay);
+        }
+    }
+
+    /**
+     * One power cycle of the real-userland board: as {@link #powerCycle} plus user networking
+     * (restrict=on: the guest reaches nothing; SSH forwarded from 127.0.0.1:{@code sshPort}),
+     * an i6300esb watchdog on the PCI bus, and the host directory {@code share} as 9p tag
+     * "boottest" for the harness's reporter. The console is written to {@code log} as it comes.
+     */
+    Boot systemPowerCycle(Path disk, Path pflash, Path share, int sshPort, int timeoutSeconds, Stop stop, Path log)
+            throws IOException, InterruptedException {
+        List<String> cmd = List.of(assets.tool("qemu-system-aarch64").toString(),
+                "-M", "virt", "-cpu", "cortex-a57", "-smp", "1", "-m", "1024",
+                "-nodefaults", "-display", "none", "-serial", "stdio", "-no-reboot",
+                "-bios", assets.tool("u-boot.bin").toString(),
+                "-drive", "if=pflash,unit=1,format=raw,file=" + pflash,
+                "-drive", "if=none,id=hd0,format=raw,file=" + disk,
+                "-device", "virtio-blk-device,drive=hd0",
+                // the environment bank once more, as a disk Linux can reach (/dev/vdb): Debian's kernel has no CFI flash driver
+                "-drive", "if=none,id=env,format=raw,file=" + pflash + ",file.locking=off",
+                "-device", "virtio-blk-pci,drive=env",
+                "-netdev", "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:" + sshPort + "-:22",
+                "-device", "virtio-net-device,netdev=n0",
+                "-device", "i6300esb", "-action", "watchdog=reset",
+                "-virtfs", "local,path=" + share + ",mount_tag=boottest,security_model=none,id=boottest");
+        long start = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        StringBuffer console = new StringBuffer();
+        List<Double> times = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread reader = new Thread(() -> {
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                 var out = java.nio.file.Files.newBufferedWriter(log)) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    line = line.replace("\r", "");
+                    console.append(line).append('\n');
+                    times.add((System.nanoTime() - start) / 1e9);
+                    out.write(line);
+                    out.write('\n');
+                    out.flush();
+                    if (!stopped.get() && stop.onLine().test(line)) {
+                        stopped.set(true);
+                        if (stop.delayAfterLine() > 0) {
+                            Thread killer = new Thread(() -> {
+                                try {
+                                    Thread.sleep((long) (stop.delayAfterLine() * 1000));
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                                p.destroyForcibly();
+                            });
+                            killer.setDaemon(true);
+                            killer.start();
+                        } else {
+                            p.destroyForcibly();
+                        }
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process was killed; what was read so far is kept
+            }
+        });
+        reader.start();
+        double limit = stop.killAfterSeconds() >= 0 ? Math.min(stop.killAfterSeconds(), timeoutSeconds) : timeoutSeconds;
+        boolean exited = p.waitFor((long) (limit * 1000), TimeUnit.MILLISECONDS);
+        boolean timedOut = false;
+        if (!exited) {
+            timedOut = stop.killAfterSeconds() < 0 || stop.killAfterSeconds() > timeoutSeconds;
+            p.destroyForcibly().waitFor();
+        }
+        reader.join(5000);
+        return new Boot(console.toString(), (System.nanoTime() - start) / 1e9, timedOut, List.copyOf(times));
+    }
+
+    /** A free TCP port on 127.0.0.1 for the SSH forward. */
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 }

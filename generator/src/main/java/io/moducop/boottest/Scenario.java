@@ -10,6 +10,7 @@ final class Scenario {
     final String title;
     final List<String> evidence = new ArrayList<>();
     final List<String> failures = new ArrayList<>();
+    final List<String> logs = new ArrayList<>();
     double seconds;
     int boots;
 
@@ -36,10 +37,14 @@ final class Scenario {
     }
 
     void add(Qemu.Boot boot) {
+        add(boot, Qemu.TIMEOUT_SECONDS);
+    }
+
+    void add(Qemu.Boot boot, int timeoutSeconds) {
         seconds += boot.seconds();
         boots++;
         if (boot.timedOut()) {
-            failures.add("boot " + boots + " did not end within " + Qemu.TIMEOUT_SECONDS + " s");
+            failures.add("boot " + boots + " did not end within " + timeoutSeconds + " s");
         }
     }
 
@@ -48,6 +53,6 @@ final class Scenario {
         if (!failures.isEmpty()) {
             ev.addAll(consoleTail);
         }
-        return new ScenarioResult(id, title, failures.isEmpty(), seconds, boots, List.copyOf(ev), List.copyOf(failures));
+        return new ScenarioResult(id, title, failures.isEmpty(), seconds, boots, List.copyOf(ev), List.copyOf(failures), List.copyOf(logs));
     }
 }

@@ -1,9 +1,10 @@
 package io.moducop.cli;
 
 import io.moducop.UserError;
-import io.moducop.boottest.BootTest;
+import io.moducop.boottest.ScenarioRunner;
 import io.moducop.boottest.HostAssets;
 import io.moducop.boottest.ScenarioResult;
+import io.moducop.boottest.SystemScenarios;
 import io.moducop.machine.MachineConfigs;
 import io.moducop.profile.Profile;
 import java.io.IOException;
@@ -46,6 +47,18 @@ final class BootTestCommand implements Callable<Integer> {
             description = "Scenarios to run (default: all): first-boot, fallback, exhausted, mark-good, overlays, data-missing, data-foreign, update, update-rollback.")
     List<String> scenarios = new ArrayList<>();
 
+    @Option(names = "--system",
+            description = {"Boot a real arm64 Debian userland (systemd, podman, RAUC; built once with mmdebstrap, needs root)",
+                    "with the generated files where the recipes install them.",
+                    "Scenarios: system-boot, containers, mark-good, rauc-install, power-cut."})
+    boolean system;
+
+    @Option(names = "--seed", paramLabel = "N", description = "--system power-cut: the random seed (default: new, printed).")
+    Long seed;
+
+    @Option(names = "--cuts", paramLabel = "N", defaultValue = "30", description = "--system power-cut: power cuts made (default: ${DEFAULT-VALUE}).")
+    int cuts;
+
     @Option(names = {"-j", "--jobs"}, defaultValue = "2", description = "QEMU machines run at once (default: ${DEFAULT-VALUE}).")
     int jobs;
 
@@ -58,13 +71,16 @@ final class BootTestCommand implements Callable<Integer> {
         if (loaded.size() != 1) {
             throw UserError.of("boot-test", "boot-test takes one profile, got " + loaded.size(), "run it once per profile");
         }
+        List<String> known = system ? SystemScenarios.SCENARIOS : ScenarioRunner.SCENARIOS;
         for (String s : scenarios) {
-            if (!BootTest.SCENARIOS.contains(s)) {
-                throw UserError.of("--scenario", "unknown scenario '" + s + "'", io.moducop.schema.DidYouMean.hint(s, BootTest.SCENARIOS));
+            if (!known.contains(s)) {
+                throw UserError.of("--scenario", "unknown scenario '" + s + "'" + (system ? " for --system" : ""),
+                        io.moducop.schema.DidYouMean.hint(s, known));
             }
         }
         PrintWriter out = spec.commandLine().getOut();
         Profile profile = loaded.get(0);
+        Profile asked = profile;
         if (!QEMU_BOARD.equals(profile.base().id())) {
             out.printf("%s is for %s: boot-test runs its generated boot logic with the QEMU arm64 board's devices"
                     + " (virtio disk, ttyAMA0, environment in flash); %s's own device names, firmware and kernel are not exercised.%n",
@@ -72,24 +88,37 @@ final class BootTestCommand implements Callable<Integer> {
             profile = profile.withBase(MachineConfigs.load(QEMU_BOARD));
         }
         String machine = profile.board().name();
-        BootTest.BootFlow flow = BootTest.BootFlow.of(profile);
 
         Path cacheDir = cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "moducop", "boot-test");
         long t0 = System.nanoTime();
-        HostAssets assets = HostAssets.prepare(cacheDir);
-        out.printf("assets: %s (QEMU %s)%n", cacheDir, assets.tools().getOrDefault("qemu-version", Path.of("?")));
-        List<String> ids = scenarios.isEmpty() ? BootTest.SCENARIOS : scenarios;
-        List<ScenarioResult> results = new BootTest(assets, flow, work.resolve(machine)).run(ids, jobs);
+        List<String> ids = scenarios.isEmpty() ? known : scenarios;
+        List<ScenarioResult> results;
+        Path workDir = work.resolve(system ? machine + "-system" : machine);
+        if (system) {
+            HostAssets assets = HostAssets.prepareSystem(cacheDir);
+            out.printf("assets: %s (QEMU %s, arm64 Debian userland %s)%n", cacheDir,
+                    assets.tools().getOrDefault("qemu-version", Path.of("?")), assets.systemRoot());
+            if (asked != profile) {
+                out.printf("the guest's /etc/fstab is the one wic writes from %s's wks%n", asked.board().name());
+            }
+            results = new SystemScenarios(assets, SystemScenarios.Generated.of(profile, asked), workDir)
+                    .powerCuts(seed, cuts).run(ids, jobs);
+        } else {
+            HostAssets assets = HostAssets.prepare(cacheDir);
+            out.printf("assets: %s (QEMU %s)%n", cacheDir, assets.tools().getOrDefault("qemu-version", Path.of("?")));
+            results = new ScenarioRunner(assets, ScenarioRunner.BootFlow.of(profile), workDir).run(ids, jobs);
+        }
         int failed = 0;
         for (ScenarioResult r : results) {
             out.printf(Locale.ROOT, "%s %-13s %5.1f s, %d boot%s  %s%n", r.passed() ? "PASS" : "FAIL", r.id(), r.seconds(),
                     r.boots(), r.boots() == 1 ? " " : "s", r.title());
             r.failures().forEach(f -> out.println("       FAILED: " + f));
             r.evidence().forEach(e -> out.println("       " + e));
+            r.logs().forEach(l -> out.println("       log: " + l));
             failed += r.passed() ? 0 : 1;
         }
         out.printf(Locale.ROOT, "boot-test: %d passed, %d failed (%.1f s wall clock; console logs in %s)%n",
-                results.size() - failed, failed, (System.nanoTime() - t0) / 1e9, work.resolve(machine));
+                results.size() - failed, failed, (System.nanoTime() - t0) / 1e9, workDir);
         return failed == 0 ? 0 : 1;
     }
 }

@@ -18,7 +18,7 @@ import java.util.concurrent.Future;
  * with the profile's partition layout. Each scenario starts from its own disk and a blank
  * environment flash; the checks read the console and the saved U-Boot environment.
  */
-public final class BootTest {
+public final class ScenarioRunner {
 
     /** The generated files under test and the board facts the checks expect. */
     public record BootFlow(String bootCmd, String overlayInit, int attempts, MachineConfig board, PartitionLayout layout) {
@@ -49,7 +49,7 @@ public final class BootTest {
     private final DiskBuilder disks;
     private final Qemu qemu;
 
-    public BootTest(HostAssets assets, BootFlow flow, Path work) {
+    public ScenarioRunner(HostAssets assets, BootFlow flow, Path work) {
         this.assets = assets;
         this.flow = flow;
         this.work = work;

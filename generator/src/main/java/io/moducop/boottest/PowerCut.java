@@ -1,0 +1,212 @@
+package io.moducop.boottest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The power-cut scenario: QEMU is killed (SIGKILL) at seeded random moments while U-Boot saves
+ * its environment, while moducop-init formats the blank data partition on the first boot and sets
+ * up the overlays, and while it seeds an updated slot's overlays from the old slot. These phases
+ * all run before systemd starts, so the cuts use the short boots of the boot-flow scenarios (the
+ * generated boot.scr and moducop-init on the small busybox root). After each cut the board boots
+ * again (to moducop-init's handover), and the host checks: a good slot came up, the data file
+ * system is clean (journal replayed, then {@code e2fsck -fn} finds nothing), and /etc holds the old
+ * or the new state, never a partly seeded one.
+ */
+final class PowerCut {
+
+    static final String READY = ", data on /data, overlays ready";
+
+    record Outcome(int cuts, int recovered, int stateLost, List<String> lines) {
+    }
+
+    private final HostAssets assets;
+    private final DiskBuilder disks;
+    private final Qemu qemu;
+    private final SystemScenarios.Generated gen;
+    private final Path dir;
+    private final String init;
+
+    PowerCut(HostAssets assets, DiskBuilder disks, SystemScenarios.Generated gen, Path dir) {
+        this.assets = assets;
+        this.disks = disks;
+        this.qemu = new Qemu(assets);
+        this.gen = gen;
+        this.dir = dir;
+        this.init = new String(gen.files().get(io.moducop.layer.LayerGenerator.DISTRO_LAYER
+                + "/recipes-core/moducop-init/files/moducop-init"), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private Qemu.Boot boot(Path disk, Path pflash, Qemu.Stop stop, String name) throws IOException, InterruptedException {
+        Path share = dir.resolve("share");
+        Files.createDirectories(share);
+        Qemu.Boot b = qemu.systemPowerCycle(disk, pflash, share, Qemu.freePort(), 120, stop, dir.resolve(name + ".log"));
+        return b;
+    }
+
+    private static Qemu.Stop untilReady() {
+        return new Qemu.Stop(l -> l.contains(READY) || l.contains("BOOTTEST: done"), -1);
+    }
+
+    /** A fresh board: both slots bootable, blank data partition, blank environment. */
+    private void fresh(Path disk, Path pflash) throws IOException {
+        disks.assemble(disk, disks.bootPartition(gen.bootCmd()), disks.rootSlot("rootA", true, init),
+                disks.rootSlot("rootA", true, init), DiskBuilder.Data.BLANK);
+        UBootEnvImage.createBlank(pflash);
+    }
+
+    Outcome run(Scenario s, long seed, int cuts) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        Random rnd = new Random(seed);
+        List<String> out = new ArrayList<>();
+        Path base = dir.resolve("base.img");
+        Path basePflash = dir.resolve("base-pflash.img");
+        // calibration: a whole first boot (blank data) and a whole boot after an update to B
+        fresh(base, basePflash);
+        Qemu.Boot first = boot(base, basePflash, Qemu.Stop.never(), "calibrate-first");
+        s.add(first, 120);
+        double saveFrom = first.secondsAt("Saving Environment"), saveTo = first.secondsAt("ModuCop: booting slot");
+        double fmtFrom = first.secondsAt("is blank: formatting"), fmtTo = first.secondsAt(READY);
+        // the update: B gets a new root file system (another rootfs-id), rauc's env changes
+        Path updated = dir.resolve("updated.img");
+        Path updatedPflash = dir.resolve("updated-pflash.img");
+        run("cp", "--sparse=always", base.toString(), updated.toString());
+        run("cp", basePflash.toString(), updatedPflash.toString());
+        DiskBuilder.copyInto(disks.rootSlot("rootB", true, init), updated, disks.layout().part("rootB").start());
+        int attempts = gen.profile().bootAttempts();
+        UBootEnvImage.update(updatedPflash, Map.of("BOOT_ORDER", "B A", "BOOT_B_LEFT", Integer.toString(attempts), "bootdelay", "0"));
+        Path calib = dir.resolve("calibrate-update.img");
+        Path calibPflash = dir.resolve("calibrate-update-pflash.img");
+        run("cp", "--sparse=always", updated.toString(), calib.toString());
+        run("cp", updatedPflash.toString(), calibPflash.toString());
+        Qemu.Boot upd = boot(calib, calibPflash, untilReady(), "calibrate-update");
+        s.add(upd, 120);
+        double seedFrom = upd.secondsAt("carrying over slot"), seedTo = upd.secondsAt(READY);
+        out.add(String.format(Locale.ROOT, "windows (s after power-on): saveenv %.1f-%.1f, first-boot format+overlays %.1f-%.1f,"
+                + " update seeding %.1f-%.1f", saveFrom, saveTo, fmtFrom, fmtTo, seedFrom, seedTo));
+        if (saveFrom < 0 || fmtFrom < 0 || fmtTo < 0 || seedFrom < 0 || seedTo < 0) {
+            s.expect(false, "calibration boots show every phase", String.join(" | ", out));
+            return new Outcome(0, 0, 0, out);
+        }
+        int recovered = 0;
+        int lost = 0;
+        for (int i = 0; i < cuts; i++) {
+            String phase = switch (i % 3) {
+                case 0 -> "saveenv";
+                case 1 -> "first-boot";
+                default -> "update-seed";
+            };
+            Path disk = dir.resolve("cut.img");
+            Path pflash = dir.resolve("cut-pflash.img");
+            // the plug is pulled a random time after the line that opens the phase, up to its length + 0.2 s
+            String trigger;
+            double window;
+            if (phase.equals("update-seed")) {
+                run("cp", "--sparse=always", updated.toString(), disk.toString());
+                run("cp", updatedPflash.toString(), pflash.toString());
+                trigger = "carrying over slot";
+                window = seedTo - seedFrom + 0.2;
+            } else {
+                fresh(disk, pflash);
+                trigger = phase.equals("saveenv") ? "Saving Environment" : "is blank: formatting";
+                window = phase.equals("saveenv") ? saveTo - saveFrom + 0.2 : fmtTo - fmtFrom + 0.2;
+            }
+            double after = rnd.nextDouble() * window;
+            Qemu.Boot cut = boot(disk, pflash, Qemu.Stop.after(trigger, Math.max(0.001, after)), "cut-" + i);
+            double at = cut.seconds();
+            s.add(cut, 120);
+            Qemu.Boot again = boot(disk, pflash, untilReady(), "recover-" + i);
+            s.add(again, 120);
+            BootConsole c = new BootConsole(again.console());
+            String slot = c.line(READY).map(l -> l.replaceAll(".*moducop-init: slot (\\S+)" + READY + ".*", "$1")).orElse("none");
+            boolean up = c.has(READY);
+            String fsck = fsckData(disk);
+            String etc = etcState(disk, phase);
+            boolean clean = fsck.startsWith("clean");
+            boolean stateOk = etc.startsWith("old") || etc.startsWith("new");
+            if (up) {
+                recovered++;
+            }
+            if (!clean || !stateOk) {
+                lost++;
+            }
+            String line = String.format(Locale.ROOT, "cut %2d %-11s %.2f s after \"%s\" (power-on +%.1f s; last line \"%s\")"
+                    + " -> booted %s, data %s, /etc %s", i + 1, phase, after, trigger, at, lastLine(cut.console()),
+                    up ? "slot " + slot : "NOTHING", fsck, etc);
+            out.add(line);
+            if (!(up && clean && stateOk)) {
+                s.expect(false, "cut " + (i + 1) + " (" + phase + ") recovered", line);
+            }
+        }
+        return new Outcome(cuts, recovered, lost, out);
+    }
+
+    private static String lastLine(String console) {
+        List<String> l = console.lines().filter(x -> !x.isBlank()).toList();
+        String last = l.isEmpty() ? "" : l.get(l.size() - 1).strip();
+        return last.length() > 60 ? last.substring(0, 60) : last;
+    }
+
+    /** The data partition copied out, its journal replayed, then e2fsck -fn: "clean" or what it found. */
+    private String fsckData(Path disk) throws IOException, InterruptedException {
+        Path data = dir.resolve("data-check.img");
+        long start = disks.layout().part("data").start();
+        long size = disks.layout().part("data").size();
+        run("dd", "if=" + disk, "of=" + data, "bs=1M", "skip=" + start / (1 << 20), "count=" + size / (1 << 20),
+                "conv=sparse", "status=none");
+        String e2fsck = assets.tool("mkfs.ext4").resolveSibling("e2fsck").toString();
+        int replay = exec(List.of(e2fsck, "-E", "journal_only", "-y", data.toString()));
+        ProcessBuilder pb = new ProcessBuilder(e2fsck, "-fn", data.toString()).redirectErrorStream(true);
+        Process p = pb.start();
+        String txt = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        int rc = p.waitFor();
+        if (rc == 8 && txt.contains("Bad magic number")) {
+            return "blank (not formatted yet)";
+        }
+        return rc == 0 ? "clean" + (replay == 0 ? "" : " after journal replay") : "NOT CLEAN (e2fsck -fn exit " + rc + ": "
+                + txt.lines().filter(l -> !l.startsWith("Pass") && !l.startsWith("e2fsck")).limit(3).toList() + ")";
+    }
+
+    /**
+     * /etc's state as the data partition holds it: "new" when the updated slot's overlay is complete
+     * (stamped with its rootfs-id, holding slot A's file), "old" when only A's is there, else partial.
+     */
+    private String etcState(Path disk, String phase) throws IOException, InterruptedException {
+        Path data = dir.resolve("data-check.img");
+        String debugfs = assets.tool("mkfs.ext4").resolveSibling("debugfs").toString();
+        String a = debugfsCat(debugfs, data, "/overlay/A/etc/upper/boottest-marker");
+        String b = debugfsCat(debugfs, data, "/overlay/B/etc/upper/boottest-marker");
+        String bId = debugfsCat(debugfs, data, "/overlay/B/rootfs-id");
+        String aId = debugfsCat(debugfs, data, "/overlay/A/rootfs-id");
+        if (!phase.equals("update-seed")) {
+            return aId.isEmpty() ? "PARTIAL (no /overlay/A/rootfs-id)" : "new (slot A's overlays made)";
+        }
+        if (!bId.isEmpty()) {
+            return b.contains("written in slot A") ? "new (B seeded from A: " + b.strip() + ")" : "PARTIAL (B stamped, A's /etc file missing)";
+        }
+        return a.contains("written in slot A") ? "old (A's /etc intact, B not seeded)" : "PARTIAL (A's /etc file missing)";
+    }
+
+    private static String debugfsCat(String debugfs, Path img, String path) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(debugfs, "-R", "cat " + path, img.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
+    }
+
+    private static int exec(List<String> cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return p.waitFor();
+    }
+
+    private static void run(String... cmd) throws IOException {
+        DiskBuilder.run(cmd);
+    }
+}

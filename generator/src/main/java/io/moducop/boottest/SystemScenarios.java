@@ -1,0 +1,485 @@
+package io.moducop.boottest;
+
+import io.moducop.layer.LayerGenerator;
+import io.moducop.profile.Profile;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * boot-test --system: the generated boot script, overlay init, configuration files and units on a
+ * real arm64 Debian userland (systemd, podman, RAUC) under QEMU, each scenario a real boot on its
+ * own disk and environment flash. What the system shows comes from the console: systemd's own
+ * lines and those of the harness's reporter unit (moducop-boottest-report.service, not part of
+ * the generated image), which also runs a scenario's task from a 9p share.
+ */
+public final class SystemScenarios {
+
+    public static final List<String> SCENARIOS = List.of("system-boot", "containers", "mark-good", "rauc-install", "power-cut");
+
+    private long seed = System.nanoTime() % 1_000_000;
+    private int cuts = 30;
+
+    /** The power-cut scenario's random seed and number of cuts. */
+    public SystemScenarios powerCuts(Long seed, int cuts) {
+        if (seed != null) {
+            this.seed = seed;
+        }
+        this.cuts = cuts;
+        return this;
+    }
+
+    /** A boot that has not come up within this is a failure (TCG on 2 shared cores is slow). */
+    static final int BOOT_TIMEOUT_SECONDS = 420;
+
+    /** Console lines after which a boot can only be a failure: stop waiting. */
+    static final List<String> DEAD_END = List.of("You are in emergency mode", "Cannot open access to console, the root account is locked",
+            "Kernel panic - not syncing", "INITRAMFS-ERROR:");
+
+    /** What is under test: the generated files, and the profile they were generated from. */
+    public record Generated(Profile profile, SortedMap<String, byte[]> files, String fstab, String bootCmd) {
+
+        /**
+         * {@code profile} is the one boot-test runs (on QEMU's board); {@code asked} the one the user
+         * named: the fstab comes from the wks generated for it, as wic would write it into its image.
+         */
+        public static Generated of(Profile profile, Profile asked) {
+            SortedMap<String, byte[]> files = new LayerGenerator().generate(List.of(profile));
+            SortedMap<String, byte[]> askedFiles = asked == profile ? files : new LayerGenerator().generate(List.of(asked));
+            String wks = new String(askedFiles.get(LayerGenerator.BSP_LAYER + "/wic/" + asked.board().name() + ".wks"), StandardCharsets.UTF_8);
+            String bootCmd = new String(files.get(LayerGenerator.BSP_LAYER + "/recipes-bsp/moducop-boot/files/" + profile.board().name()
+                    + "/boot.cmd"), StandardCharsets.UTF_8);
+            return new Generated(profile, files, WicFstab.of(wks), bootCmd);
+        }
+
+        public Generated withFile(String path, byte[] content) {
+            SortedMap<String, byte[]> f = new java.util.TreeMap<>(files);
+            if (content == null) {
+                f.remove(path);
+            } else {
+                f.put(path, content);
+            }
+            return new Generated(profile, f, fstab, bootCmd);
+        }
+
+        public Generated withFstab(String fstab) {
+            return new Generated(profile, files, fstab, bootCmd);
+        }
+    }
+
+    private final HostAssets assets;
+    private final Generated gen;
+    private final Path work;
+    private final DiskBuilder disks;
+    private final Qemu qemu;
+    private final byte[] keyring;
+
+    public SystemScenarios(HostAssets assets, Generated gen, Path work) throws IOException, InterruptedException {
+        this.assets = assets;
+        this.gen = gen;
+        this.work = work;
+        this.disks = new DiskBuilder(assets, gen.profile().layout(), work);
+        this.qemu = new Qemu(assets);
+        Files.createDirectories(work);
+        if (gen.profile().ota().keyringPem() != null) {
+            keyring = gen.profile().ota().keyringPem().getBytes(StandardCharsets.UTF_8);
+        } else {
+            Path keys = work.resolve("keys");
+            if (!Files.exists(keys.resolve(io.moducop.ota.DevelopmentKeys.CA_CERT))) {
+                io.moducop.ota.DevelopmentKeys.create(keys, "ModuCop boot-test");
+            }
+            keyring = Files.readAllBytes(keys.resolve(io.moducop.ota.DevelopmentKeys.CA_CERT));
+        }
+    }
+
+    DiskBuilder.SystemSpec spec(String variant) throws IOException {
+        return new DiskBuilder.SystemSpec(GuestFiles.of(gen.profile(), gen.files()), gen.fstab(),
+                GuestFiles.enabledUnits(gen.files()), keyring, variant, harnessFiles());
+    }
+
+    /** The environment flash bank as the guest sees it: Debian's arm64 kernel has no CFI flash driver. */
+    static final String GUEST_ENV_DEVICE = "/dev/vdb";
+
+    /** What the harness adds to the guest beyond the generated files, each with its reason. */
+    List<DiskBuilder.HarnessFile> harnessFiles() throws IOException {
+        List<DiskBuilder.HarnessFile> h = new ArrayList<>();
+        if (gen.profile().ota().rauc()) {
+            h.add(new DiskBuilder.HarnessFile("/usr/lib/systemd/system/rauc-mark-good.service", 0644,
+                    resource("boottest/system/rauc-mark-good.service"), true,
+                    "meta-rauc's rauc package installs and enables rauc-mark-good.service; Debian's rauc-service has none"));
+            h.add(new DiskBuilder.HarnessFile("/usr/lib/modules-load.d/moducop-boottest-rauc.conf", 0644,
+                    "# boot-test: built into linux-yocto by meta-rauc's rauc.cfg; modules in Debian's kernel\nloop\nsquashfs\ndm_mod\ndm_verity\n",
+                    false, "meta-rauc's kernel fragment (rauc.cfg) builds loop, squashfs, dm and dm-verity into linux-yocto;"
+                            + " Debian's kernel has them as modules that the bundle mount does not load"));
+        }
+        String generated = new String(gen.files().get(LayerGenerator.BSP_LAYER + "/recipes-bsp/moducop-boot/files/"
+                + gen.profile().board().name() + "/fw_env.config"), StandardCharsets.UTF_8);
+        String line = generated.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).findFirst().orElse("");
+        String[] f = line.trim().split("\\s+");
+        if (f.length >= 3 && f[0].startsWith("/dev/mtd")) {
+            String size = f[2];
+            h.add(new DiskBuilder.HarnessFile("/etc/fw_env.config", 0644,
+                    "# boot-test substitution for the generated line \"" + line.trim() + "\":\n"
+                            + "# the same flash bank, seen through a virtio disk\n"
+                            + GUEST_ENV_DEVICE + " 0x0 " + size + "\n", false,
+                    "Debian's arm64 kernel has no CFI flash/MTD character driver (no /dev/mtd0): the environment bank"
+                            + " (QEMU pflash unit 1, at " + f[1] + " of virt's flash) is given to the guest as " + GUEST_ENV_DEVICE));
+        }
+        return h;
+    }
+
+    public List<ScenarioResult> run(List<String> ids, int parallel) throws IOException, InterruptedException {
+        // build the slot image once, before the boots run in parallel
+        if (ids.stream().anyMatch(i -> !i.equals("power-cut"))) {
+            disks.systemSlot("rootA", spec("A"));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallel));
+        try {
+            List<Future<ScenarioResult>> futures = new ArrayList<>();
+            for (String id : ids) {
+                futures.add(pool.submit(() -> runOne(id)));
+            }
+            List<ScenarioResult> results = new ArrayList<>();
+            for (Future<ScenarioResult> f : futures) {
+                try {
+                    results.add(f.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable c = e.getCause();
+                    throw c instanceof IOException io ? io : new IOException(c);
+                }
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private ScenarioResult runOne(String id) throws IOException, InterruptedException {
+        Path dir = work.resolve(id);
+        run("rm", "-rf", dir.toString());
+        Files.createDirectories(dir);
+        if (id.equals("power-cut")) {
+            return powerCut(dir);
+        }
+        Device d = new Device(dir);
+        return switch (id) {
+            case "system-boot" -> systemBoot(d);
+            case "containers" -> containers(d);
+            case "mark-good" -> markGood(d);
+            case "rauc-install" -> raucInstall(d);
+            case "power-cut" -> powerCut(dir);
+            default -> throw new IllegalArgumentException("unknown scenario " + id);
+        };
+    }
+
+    /** One board: its disk, environment flash, host share and console logs. */
+    final class Device {
+        final Path dir;
+        final Path disk;
+        final Path pflash;
+        final Path share;
+        BootConsole last;
+        int cycles;
+        final List<String> notes = new ArrayList<>();
+
+        Device(Path dir) throws IOException {
+            this.dir = dir;
+            this.disk = dir.resolve("disk.img");
+            this.pflash = dir.resolve("pflash1.img");
+            this.share = dir.resolve("share");
+            Files.createDirectories(share);
+            UBootEnvImage.createBlank(pflash);
+        }
+
+        void build() throws IOException {
+            if (cycles == 0 && share != null) {
+                for (DiskBuilder.HarnessFile h : harnessFiles()) {
+                    notes.add("harness: " + h.target() + ": " + h.reason());
+                }
+            }
+            Path a = disks.systemSlot("rootA", spec("A"));
+            disks.assemble(disk, disks.bootPartition(gen.bootCmd()), a, a, DiskBuilder.Data.BLANK);
+        }
+
+        /** The task the reporter runs after its report (a resource under boottest/system, or null: none). */
+        void taskResource(String name) throws IOException {
+            task(name == null ? null : resource("boottest/system/" + name));
+        }
+
+        void share(String name, byte[] content) throws IOException {
+            Files.write(share.resolve(name), content);
+        }
+
+        /** The task the reporter runs after its report (null: none); the board powers off after it. */
+        void task(String script) throws IOException {
+            Path t = share.resolve("task.sh");
+            Files.deleteIfExists(share.resolve("task.out"));
+            if (script == null) {
+                Files.deleteIfExists(t);
+            } else {
+                Files.writeString(t, script);
+            }
+        }
+
+        BootConsole boot(Scenario s) throws IOException, InterruptedException {
+            return boot(s, Qemu.Stop.never());
+        }
+
+        BootConsole boot(Scenario s, Qemu.Stop stop) throws IOException, InterruptedException {
+            Qemu.Stop withDeadEnds = new Qemu.Stop(l -> DEAD_END.stream().anyMatch(l::contains) || stop.onLine().test(l),
+                    stop.killAfterSeconds());
+            Path log = dir.resolve("console-" + ++cycles + ".log");
+            Qemu.Boot b = qemu.systemPowerCycle(disk, pflash, share, Qemu.freePort(), BOOT_TIMEOUT_SECONDS, withDeadEnds, log);
+            s.add(b, BOOT_TIMEOUT_SECONDS);
+            s.logs.add(log.toString());
+            Map<String, String> env = env();
+            if (!env.isEmpty() && !"0".equals(env.get("bootdelay"))) {
+                UBootEnvImage.update(pflash, Map.of("bootdelay", "0"));
+            }
+            last = new BootConsole(b.console());
+            return last;
+        }
+
+        Map<String, String> env() throws IOException {
+            return UBootEnvImage.read(pflash).orElse(Map.of());
+        }
+
+        List<String> tail() {
+            if (last == null) {
+                return List.of();
+            }
+            List<String> l = last.lines();
+            return l.subList(Math.max(0, l.size() - 25), l.size()).stream().map(x -> "console: " + x).toList();
+        }
+    }
+
+    private String dataDev() {
+        return gen.profile().base().linuxPartition(gen.profile().layout().part("data").number());
+    }
+
+    /** The checks every good boot of the real userland passes. */
+    void expectSystemUp(Scenario s, BootConsole c, String slot) {
+        s.expectLine(c, "ModuCop: booting slot " + slot, "boot script chose slot " + slot);
+        s.expectLine(c, "moducop-init: slot " + slot + ", data on /data, overlays ready", "the generated moducop-init ran and handed over");
+        s.expect(!c.has("Timed out waiting for device"), "no device timed out",
+                c.line("Timed out waiting for device").orElse(null));
+        for (String dead : DEAD_END) {
+            if (c.has(dead)) {
+                s.expect(false, "never \"" + dead + "\"", c.line(dead).orElse(null));
+            }
+        }
+        s.expect(c.has("BOOTTEST: multi-user.target active"), "systemd reached multi-user.target",
+                c.line("BOOTTEST: multi-user.target").orElse("the reporter never ran (multi-user.target not reached)"));
+        List<String> failed = c.lines().stream().filter(l -> l.contains("BOOTTEST: failed ")).toList();
+        s.expect(c.has("BOOTTEST: failed-count 0"), "systemctl --failed is empty",
+                failed.isEmpty() ? c.line("BOOTTEST: failed-count").orElse("no report") : String.join(" | ", failed));
+        List<String> jobs = c.lines().stream().filter(l -> l.contains("BOOTTEST: job ")).toList();
+        s.expect(jobs.isEmpty() && c.has("BOOTTEST: start"), "no job left waiting (for a device or anything else)",
+                jobs.isEmpty() ? c.line("BOOTTEST: start").orElse("no report") : String.join(" | ", jobs));
+        Map<String, BootConsole.Mount> m = c.mounts();
+        s.expect(c.has("BOOTTEST: rootfs read-only"), "root file system is read-only", String.valueOf(m.get("/")));
+        for (String dir : gen.profile().overlays().persistent()) {
+            BootConsole.Mount o = m.get(dir);
+            String upper = o == null ? null : o.option("upperdir");
+            s.expect(o != null && "overlay".equals(o.type()) && ("/data/overlay/" + slot + dir + "/upper").equals(upper),
+                    dir + " is an overlay with its upper directory on the data partition (profile overlays.persistent)", String.valueOf(o));
+        }
+        for (String dir : gen.profile().overlays().volatileDirs()) {
+            BootConsole.Mount o = m.get(dir);
+            String upper = o == null ? null : o.option("upperdir");
+            s.expect(o != null && "overlay".equals(o.type()) && upper != null && upper.startsWith("/var/volatile/"),
+                    dir + " is an overlay with its upper directory on tmpfs (profile overlays.volatile)", String.valueOf(o));
+        }
+        BootConsole.Mount data = m.get("/data");
+        s.expect(data != null && "ext4".equals(data.type()) && dataDev().equals(data.device()),
+                "/data is the data partition, ext4", String.valueOf(data));
+    }
+
+    private ScenarioResult systemBoot(Device d) throws IOException, InterruptedException {
+        Scenario s = new Scenario("system-boot", "systemd on the read-only root with the generated overlays, fstab and units:"
+                + " multi-user.target, nothing failed, nothing waiting");
+        d.build();
+        d.task(null);
+        BootConsole c = d.boot(s);
+        expectSystemUp(s, c, "A");
+        c.line("BOOTTEST: start after").ifPresent(l -> s.evidence.add("reporter: " + l.substring(l.indexOf("BOOTTEST:"))));
+        c.line("BOOTTEST: watchdog").ifPresent(l -> s.evidence.add(l.substring(l.indexOf("BOOTTEST:"))));
+        return finish(s, d);
+    }
+
+    private ScenarioResult containers(Device d) throws IOException, InterruptedException {
+        Scenario s = new Scenario("containers", "docker is podman; docker compose up -d of two services from a local OCI archive;"
+                + " one reaches the other by name; storage on /data; services back after a reboot");
+        d.build();
+        d.share("compose.yaml", resource("boottest/system/compose.yaml").getBytes(StandardCharsets.UTF_8));
+        Path oci = d.share.resolve("images.tar");
+        Path script = work.resolve("make-oci.sh");
+        Files.writeString(script, resource("boottest/system/make-oci.sh"));
+        run("bash", script.toString(), busyboxDeb().toString(), oci.toString(), IMAGE);
+        d.taskResource("containers-up.sh");
+        BootConsole c = d.boot(s);
+        expectSystemUp(s, c, "A");
+        s.expect(task(c, "docker --version: podman version"), "`docker --version` is podman (podman-docker)",
+                taskLine(c, "docker --version"));
+        s.expect(!task(c, "Emulate Docker CLI using podman"), "no podman-docker notice (/etc/containers/nodocker)",
+                task(c, "Emulate Docker CLI using podman") ? taskLine(c, "Emulate Docker CLI") : null);
+        s.expect(task(c, "Loaded image") , "podman load took the host-built OCI archive", taskLine(c, "Loaded image"));
+        s.expect(task(c, "docker compose up -d: exit 0"), "`docker compose up -d` succeeded", taskLine(c, "docker compose up -d"));
+        s.expect(task(c, "client reaches web by name: hello from the web service"),
+                "service client reached service web by name (aardvark-dns)", taskLine(c, "client reaches web"));
+        s.expect(task(c, "graphroot: /data/containers/storage on /data"), "container storage is on /data",
+                taskLine(c, "graphroot:"));
+        String enabled = taskLine(c, "podman-restart.service:");
+        d.taskResource("containers-after-reboot.sh");
+        BootConsole again = d.boot(s);
+        expectSystemUp(s, again, "A");
+        s.expect(task(again, "running after reboot: 2"), "after a reboot both services (restart: always) run again",
+                taskLine(again, "running after reboot") + " | " + enabled);
+        s.expect(task(again, "client reaches web by name after reboot: hello"), "and reach each other",
+                taskLine(again, "client reaches web by name after reboot"));
+        return finish(s, d);
+    }
+
+    private ScenarioResult markGood(Device d) throws IOException, InterruptedException {
+        int attempts = gen.profile().bootAttempts();
+        String unit = gen.profile().ota().rauc() ? "rauc-mark-good.service" : "moducop-mark-good.service";
+        Scenario s = new Scenario("mark-good", "the real mark-good unit (" + unit + ") re-arms the booted slot's counter"
+                + " in the environment flash, read back from the host");
+        d.build();
+        d.taskResource("mark-good.sh");
+        BootConsole c = d.boot(s);
+        expectSystemUp(s, c, "A");
+        s.expectLine(c, "tries left: A=" + (attempts - 1), "U-Boot took a try from A and saved the environment");
+        String state = taskLine(c, unit + ":");
+        s.expect(state.contains("success") && state.matches(".*\\b0\\b.*") && !state.contains("failed"), unit + " ran and succeeded",
+                state);
+        c.lines().stream().filter(l -> l.contains(unit + " log: ")).forEach(l -> s.evidence.add(l.substring(l.indexOf("BOOTTEST-TASK: ") + 15)));
+        s.evidence.add(taskLine(c, "fw_printenv:"));
+        Map<String, String> env = d.env();
+        s.expectEnv(env, "BOOT_A_LEFT", Integer.toString(attempts));
+        s.expectEnv(env, "BOOT_ORDER", "A B");
+        return finish(s, d);
+    }
+
+    /**
+     * A verity bundle as meta-rauc's bundle.bbclass makes it: manifest with [update] compatible
+     * and version, [bundle] format=verity, [image.rootfs] filename=rootfs.ext4; signed by rauc.
+     */
+    Path bundle(Path out, Path rootfsExt4, Path keys) throws IOException {
+        String conf = new String(gen.files().get(LayerGenerator.BSP_LAYER + "/dynamic-layers/rauc/recipes-core/rauc/files/"
+                + gen.profile().board().name() + "/system.conf"), StandardCharsets.UTF_8);
+        String compatible = conf.lines().filter(l -> l.startsWith("compatible=")).map(l -> l.substring(11)).findFirst()
+                .orElseThrow(() -> new IOException("no compatible= in the generated system.conf"));
+        Path content = out.resolveSibling(out.getFileName() + ".content");
+        run("rm", "-rf", content.toString(), out.toString());
+        Files.createDirectories(content);
+        Files.createLink(content.resolve("rootfs.ext4"), rootfsExt4);
+        Files.writeString(content.resolve("manifest.raucm"), "[update]\ncompatible=" + compatible + "\nversion=boottest-B\n\n"
+                + "[bundle]\nformat=verity\n\n[image.rootfs]\nfilename=rootfs.ext4\n");
+        // uncompressed squashfs: quick to build on the host and to read under emulation (zero blocks stay sparse)
+        run("rauc", "bundle", "--cert=" + keys.resolve(io.moducop.ota.DevelopmentKeys.SIGNING_CERT),
+                "--key=" + keys.resolve(io.moducop.ota.DevelopmentKeys.SIGNING_KEY), "--mksquashfs-args=-noI -noD -noF -noX",
+                content.toString(), out.toString());
+        run("rm", "-rf", content.toString());
+        return out;
+    }
+
+    private ScenarioResult raucInstall(Device d) throws IOException, InterruptedException {
+        int attempts = gen.profile().bootAttempts();
+        Scenario s = new Scenario("rauc-install", "rauc install of a bundle built as bundle.bbclass builds it: B boots with /etc"
+                + " seeded from A and is marked good; a bundle from another CA is refused and changes nothing");
+        d.build();
+        long t0 = System.nanoTime();
+        Path imageB = disks.systemSlot("rootB", spec("B"));
+        Path keys = work.resolve("keys");
+        Path otherKeys = work.resolve("other-keys");
+        if (!Files.exists(otherKeys.resolve(io.moducop.ota.DevelopmentKeys.SIGNING_CERT))) {
+            io.moducop.ota.DevelopmentKeys.create(otherKeys, "Somebody Else");
+        }
+        bundle(d.share.resolve("update.raucb"), imageB, keys);
+        // refused on its signature before its image is read: a small one will do
+        Path small = d.dir.resolve("small-rootfs.ext4");
+        run("mkfs.ext4", "-q", "-F", small.toString(), "8M");
+        bundle(d.share.resolve("other-ca.raucb"), small, otherKeys);
+        s.evidence.add(String.format(java.util.Locale.ROOT, "bundles built on the host in %.0f s (%d MiB)",
+                (System.nanoTime() - t0) / 1e9, Files.size(d.share.resolve("update.raucb")) >> 20));
+        d.taskResource("rauc-install.sh");
+        BootConsole a = d.boot(s);
+        expectSystemUp(s, a, "A");
+        s.expect(task(a, "other-CA bundle: rauc install exit 1"), "a bundle signed by another CA is refused", taskLine(a, "other-CA bundle"));
+        s.expect(task(a, "env after refused bundle: BOOT_ORDER=A B"), "and the environment is unchanged",
+                taskLine(a, "env after refused bundle"));
+        s.expect(task(a, "update bundle: rauc install exit 0"), "rauc install of the update succeeded", taskLine(a, "update bundle"));
+        s.expect(task(a, "env after install: BOOT_ORDER=B A BOOT_B_LEFT=" + attempts), "rauc made B primary with "
+                + attempts + " tries", taskLine(a, "env after install"));
+        d.taskResource("rauc-after-install.sh");
+        BootConsole b = d.boot(s);
+        expectSystemUp(s, b, "B");
+        s.expectLine(b, "carrying over slot A's overlays", "moducop-init seeded B's overlays from A");
+        s.expect(task(b, "variant now: B"), "B runs the updated root file system", taskLine(b, "variant now"));
+        s.expect(task(b, "configuration from A: configured under slot A"), "/etc configured under A is there under B",
+                taskLine(b, "configuration from A"));
+        s.expect(task(b, "rauc booted slot: B") || task(b, "rauc booted slot: 'B'"), "rauc reports slot B booted",
+                taskLine(b, "rauc booted slot"));
+        Map<String, String> env = d.env();
+        s.expectEnv(env, "BOOT_ORDER", "B A");
+        s.expectEnv(env, "BOOT_B_LEFT", Integer.toString(attempts));
+        return finish(s, d);
+    }
+
+    private ScenarioResult powerCut(Path dir) throws IOException, InterruptedException {
+        Scenario s = new Scenario("power-cut", cuts + " power cuts (seed " + seed + ") during saveenv, first-boot formatting and"
+                + " overlay setup, and slot seeding after an update: each time a good slot boots, /data is clean, /etc old or new");
+        PowerCut.Outcome o = new PowerCut(assets, disks, gen, dir).run(s, seed, cuts);
+        s.evidence.add(0, String.format(java.util.Locale.ROOT, "seed %d: %d cuts, %d boots recovered, state lost %d",
+                seed, o.cuts(), o.recovered(), o.stateLost()));
+        s.evidence.addAll(o.lines());
+        s.evidence.add("not cut: rauc install itself (its boots need the full userland; see README)");
+        return s.result(List.of());
+    }
+
+    static final String IMAGE = "localhost/boottest-busybox:1";
+
+    private Path busyboxDeb() throws IOException {
+        try (var files = Files.list(assets.cache().resolve("debs"))) {
+            return files.filter(f -> f.getFileName().toString().startsWith("busybox-static_")).findFirst()
+                    .orElseThrow(() -> new IOException("no busybox-static .deb in " + assets.cache().resolve("debs")));
+        }
+    }
+
+    private static boolean task(BootConsole c, String fragment) {
+        return c.lines().stream().anyMatch(l -> l.contains("BOOTTEST-TASK: ") && l.contains(fragment));
+    }
+
+    private static String taskLine(BootConsole c, String fragment) {
+        return c.lines().stream().filter(l -> l.contains("BOOTTEST-TASK: ") && l.contains(fragment))
+                .map(l -> l.substring(l.indexOf("BOOTTEST-TASK: ") + 15)).findFirst()
+                .orElse(c.line("BOOTTEST: task exit").orElse("no task output"));
+    }
+
+    static String resource(String name) throws IOException {
+        try (var in = SystemScenarios.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException("missing resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static ScenarioResult finish(Scenario s, Device d) {
+        s.evidence.addAll(d.notes);
+        return s.result(d.tail());
+    }
+
+    static void run(String... cmd) throws IOException {
+        DiskBuilder.run(cmd);
+    }
+}

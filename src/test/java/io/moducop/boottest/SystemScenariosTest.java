@@ -1,0 +1,97 @@
+package io.moducop.boottest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.moducop.Cli;
+import io.moducop.HostTools;
+import io.moducop.profile.Profile;
+import io.moducop.profile.ProfileLoader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * boot-test --system for real: the generated files on an arm64 Debian userland with systemd,
+ * podman and RAUC under QEMU. Each scenario also runs once with the mechanism it proves taken
+ * away, and must fail then. Needs root (the userland is built with mmdebstrap, once, cached in
+ * MODUCOP_BOOT_TEST_CACHE, default ~/.cache/moducop/boot-test).
+ */
+class SystemScenariosTest {
+
+    static Path cache;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void host() {
+        HostTools.require("qemu-system-aarch64", "qemu-system-arm (from bookworm-backports)");
+        HostTools.require("mmdebstrap", "mmdebstrap");
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (!root && !"true".equals(System.getenv("CI"))) {
+            Assumptions.abort("SKIPPED: boot-test --system builds its userland as root");
+        }
+        cache = Path.of(System.getenv().getOrDefault("MODUCOP_BOOT_TEST_CACHE",
+                System.getProperty("user.home") + "/.cache/moducop/boot-test"));
+    }
+
+    private static SystemScenarios.Generated defaults() {
+        Profile p = ProfileLoader.loadDefault();
+        return SystemScenarios.Generated.of(p, p);
+    }
+
+    private List<ScenarioResult> run(SystemScenarios.Generated gen, String... ids) throws IOException, InterruptedException {
+        return new SystemScenarios(HostAssets.prepareSystem(cache), gen, work).run(List.of(ids), 1);
+    }
+
+    @Test
+    void systemBootPassesForTheDefaultProfile() {
+        Cli r = Cli.run("boot-test", "--system", "--cache", cache.toString(), "--work", work.toString(), "--scenario", "system-boot");
+        System.out.println(r.out());
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        assertTrue(r.out().contains("PASS system-boot"), r.out());
+        assertTrue(r.out().contains("systemd reached multi-user.target"), r.out());
+    }
+
+    /** The defect, made on purpose: a wic fstab line for a disk the board does not have. */
+    @Test
+    void aStrayFstabLineFailsSystemBoot() throws IOException, InterruptedException {
+        SystemScenarios.Generated good = defaults();
+        SystemScenarios.Generated broken = good.withFstab(good.fstab() + "/dev/sda1\t/uboot\tvfat\tdefaults\t0\t0\n");
+        ScenarioResult r = run(broken, "system-boot").get(0);
+        assertFalse(r.passed(), "an fstab line for a missing disk must fail system-boot: " + r);
+        assertTrue(r.failures().stream().anyMatch(f -> f.contains("sda1") || f.contains("emergency")), r.failures().toString());
+    }
+
+    /** Without the generated storage.conf's graphroot, podman keeps its images in the tmpfs /var/lib: containers fails. */
+    @Test
+    void withoutTheGraphrootOnDataContainersFails() throws IOException, InterruptedException {
+        SystemScenarios.Generated good = defaults();
+        String path = "meta-moducop-distro/recipes-containers/container-host-config/files/storage.conf";
+        String conf = new String(good.files().get(path), java.nio.charset.StandardCharsets.UTF_8);
+        String dropped = conf.lines().filter(l -> !l.startsWith("graphroot")).reduce("", (a, b) -> a + b + "\n");
+        assertFalse(dropped.equals(conf), "the mutation must change storage.conf");
+        ScenarioResult r = run(good.withFile(path, dropped.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "containers").get(0);
+        assertFalse(r.passed(), "storage off /data must fail containers: " + r);
+        assertTrue(r.failures().stream().anyMatch(f -> f.contains("container storage is on /data")), r.failures().toString());
+    }
+
+    /** A system.conf whose bootloader backend does not write the environment: mark-good must fail. */
+    @Test
+    void withoutTheUbootBackendMarkGoodFails() throws IOException, InterruptedException {
+        SystemScenarios.Generated good = defaults();
+        String path = "meta-moducop/dynamic-layers/rauc/recipes-core/rauc/files/moducop-qemuarm64/system.conf";
+        String conf = new String(good.files().get(path), java.nio.charset.StandardCharsets.UTF_8);
+        String noop = conf.replace("bootloader=uboot", "bootloader=noop");
+        assertFalse(noop.equals(conf), "the mutation must change system.conf");
+        ScenarioResult r = run(good.withFile(path, noop.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "mark-good").get(0);
+        assertFalse(r.passed(), "a mark-good that never writes the environment must fail: " + r);
+        assertTrue(r.failures().stream().anyMatch(f -> f.contains("BOOT_A_LEFT")), r.failures().toString());
+    }
+}
