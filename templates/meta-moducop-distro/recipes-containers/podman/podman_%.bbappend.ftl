@@ -1,3 +1,3 @@
 [=header]
 # Containers with a restart policy come back after a reboot.
-SYSTEMD_SERVICE:${PN}:append:moducop = " podman-restart.service"
+SYSTEMD_SERVICE:${PN}:append:moducop = " [=units("podman")]"

@@ -16,7 +16,7 @@ S = "[=distro.release.sources()]"
 
 inherit systemd
 
-SYSTEMD_SERVICE:${PN} = "moducop-health.service"
+SYSTEMD_SERVICE:${PN} = "[=units("moducop-init")]"
 
 do_install() {
 [#list installs("moducop-init") as i]

@@ -19,7 +19,7 @@ RDEPENDS:${PN} = "libubootenv-bin"
 
 inherit deploy kernel-arch systemd
 
-SYSTEMD_SERVICE:${PN} = "uboot.mount"
+SYSTEMD_SERVICE:${PN} = "[=units("moducop-boot")]"
 
 do_compile() {
     uboot-mkimage -A ${UBOOT_ARCH} -T script -C none -n "ModuCop A/B boot" \

@@ -61,8 +61,27 @@ public final class LayerGenerator {
             new Install("rauc-conf", RAUC_FILES + "system.conf", "${sysconfdir}/rauc/system.conf", "0644"),
             new Install("rauc-conf", RAUC_FILES + "ca.cert.pem", "${sysconfdir}/rauc/ca.cert.pem", "0644"));
 
+    /** A systemd unit a recipe enables (SYSTEMD_SERVICE); boot-test's guest enables the same ones. */
+    public record EnabledUnit(String recipe, String unit) {
+    }
+
+    private static final List<EnabledUnit> UNITS = List.of(
+            new EnabledUnit("moducop-init", "moducop-health.service"),
+            new EnabledUnit("moducop-boot", "uboot.mount"),
+            new EnabledUnit("podman", "podman-restart.service"));
+
+    /** The units the image enables beyond the upstream recipes' own. */
+    public static List<String> enabledUnits() {
+        return UNITS.stream().map(EnabledUnit::unit).toList();
+    }
+
     /** What a template sees: the distro-wide settings, and the whole model or the one machine it renders. */
     public record TemplateData(String header, Distro distro, LayerModel layers, Machine machine) {
+
+        /** The units {@code recipe} enables, for its SYSTEMD_SERVICE. */
+        public String units(String recipe) {
+            return String.join(" ", UNITS.stream().filter(u -> u.recipe().equals(recipe)).map(EnabledUnit::unit).toList());
+        }
 
         /** The files {@code recipe} installs, for its do_install. */
         public List<Install> installs(String recipe) {
