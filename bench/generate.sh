@@ -44,6 +44,8 @@ median_ms() {
 
 baseline=$(median_ms java -version)
 one=$(median_ms java -jar "$jar" generate -o "$work/out1")
+c1=$(median_ms java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar "$jar" generate -o "$work/out1c")
+"$here/moducop" --version > /dev/null # makes the class-data sharing archive if it is missing
 launcher=$(median_ms "$here/moducop" generate -o "$work/out1l")
 set -- "$work"/profiles/*.yaml
 hundred=$(median_ms "$here/moducop" generate -o "$work/out100" "$@")
@@ -53,7 +55,8 @@ files=$(find "$work/out100" -type f | wc -l)
 
 echo "moducop generate, median of $runs runs on $(nproc) cores ($(java -version 2>&1 | head -n 1))"
 printf '%-44s %7s ms  %6s\n' "java -version (baseline)" "$baseline" "1.00x"
-for row in "java -jar: generate, default profile:$one" "./moducop: generate, default profile:$launcher" \
+for row in "java -jar: generate, default profile:$one" "java C1 only, no CDS: default profile:$c1" \
+        "./moducop (C1 + CDS): default profile:$launcher" \
         "./moducop: generate, 100 profiles ($files files):$hundred" \
         "./moducop: 100 profiles, already up to date:$hundred_again"; do
     label=${row%:*}

@@ -12,27 +12,27 @@ What the image does
 - /sbin/moducop-init runs as init= before systemd. It mounts the data partition on /data and
   formats it on first boot when it is blank; a missing data partition, or one holding something
   else, is left untouched and /data becomes a tmpfs, with a warning on the console.
-- Persistent overlays, upper directory on /data/overlay/<slot>: [#list distro.overlays.persistent() as d][=d][#sep], [/#list].
+- Persistent overlays, upper directory on /data/overlay/<slot>: [#list distro.overlays.persistent as d][=d][#sep], [/#list].
   Each slot keeps its own copy. When a slot boots a root file system it has not run before (an
   update wrote it), its copy is seeded from the slot that booted last, so configuration follows
   the update; the old slot's copy is left as it was, so a fallback to the old slot also returns
   to the configuration that went with it. Changes made while running the new slot do not travel
   back on such a fallback.
-- tmpfs overlays, lost at reboot: [#list distro.overlays.volatileDirs() as d][=d][#sep], [/#list].
+- tmpfs overlays, lost at reboot: [#list distro.overlays.volatileDirs as d][=d][#sep], [/#list].
   /run and /var/volatile are tmpfs; /var/log -> volatile/log and /var/run -> ../run are poky's
   own links. poky's volatile-binds units find these directories writable already and do nothing.
-[#if distro.ota.rauc()]
+[#if distro.rauc]
 - RAUC (meta-rauc) installs signed bundles (moducop-bundle) into the inactive slot and moves it
   first in BOOT_ORDER; rauc-mark-good.service re-arms the booted slot's counter
-  (BOOT_<slot>_LEFT = [=distro.attempts]) once the system is up.
+  (BOOT_<slot>_LEFT = [=distro.bootAttempts]) once the system is up.
 [#else]
-- moducop-mark-good.service re-arms the booted slot's boot counter (BOOT_<slot>_LEFT = [=distro.attempts])
+- moducop-mark-good.service re-arms the booted slot's boot counter (BOOT_<slot>_LEFT = [=distro.bootAttempts])
   once boot-complete.target is reached.
 [/#if]
-- podman runs the containers[#if distro.containers.dockerAlias()], with podman's docker command as the alias[/#if][#if distro.containers.compose()];
+- podman runs the containers[#if distro.containers.dockerAlias], with podman's docker command as the alias[/#if][#if distro.containers.compose];
   `docker compose` and `podman compose` run podman-compose[/#if]. Images, containers and volumes
   live in /data/containers/storage (not on the tmpfs /var/lib). Unqualified image names are
-  looked up on: [#list distro.containers.registries() as r][=r][#sep], [/#list].
+  looked up on: [#list distro.containers.registries as r][=r][#sep], [/#list].
 
 Maintainer
 ----------

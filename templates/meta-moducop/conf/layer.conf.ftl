@@ -4,14 +4,18 @@ BBPATH .= ":${LAYERDIR}"
 BBFILES += "${LAYERDIR}/recipes-*/*/*.bb \
             ${LAYERDIR}/recipes-*/*/*.bbappend"
 
-[#if bsp.rauc]
-# The RAUC system configuration applies only when meta-rauc is in the build.
-BBFILES_DYNAMIC += "rauc:${LAYERDIR}/dynamic-layers/rauc/*/*/*.bbappend"
+# Parts for other layers apply only when those layers are in the build: the RAUC system
+# configuration with meta-rauc, the Raspberry Pi kernel's RAUC options with meta-raspberrypi.
+BBFILES_DYNAMIC += " \
+    rauc:${LAYERDIR}/dynamic-layers/rauc/*/*/*.bbappend \
+    raspberrypi:${LAYERDIR}/dynamic-layers/raspberrypi/*/*/*.bbappend \
+"
 
-[/#if]
 BBFILE_COLLECTIONS += "moducop"
 BBFILE_PATTERN_moducop = "^${LAYERDIR}/"
 BBFILE_PRIORITY_moducop = "7"
 
-LAYERDEPENDS_moducop = "[#list bsp.layerDepends as d][=d][#sep] [/#list]"
-LAYERSERIES_COMPAT_moducop = "scarthgap"
+# A machine's vendor layer (meta-raspberrypi, meta-yocto-bsp) is needed only to build that
+# machine; its conf/machine file says so when the layer is missing.
+LAYERDEPENDS_moducop = "core"
+LAYERSERIES_COMPAT_moducop = "[=distro.release.id()]"

@@ -4,11 +4,13 @@ LICENSE = "MIT"
 LIC_FILES_CHKSUM = "file://${COMMON_LICENSE_DIR}/MIT;md5=0835ade698e0bcf8506ecda2f7b4f302"
 
 SRC_URI = "file://50-moducop.conf"
-S = "${WORKDIR}"
+S = "[=distro.release.sources()]"
 
 do_install() {
-    install -D -m 0644 ${S}/50-moducop.conf ${D}${sysconfdir}/containers/containers.conf.d/50-moducop.conf
-[#if distro.containers.dockerAlias()]
+[#list installs("moducop-container-config") as i]
+    install -D -m [=i.mode] ${S}/[=i.name] ${D}[=i.target]
+[/#list]
+[#if distro.containers.dockerAlias]
     # podman's docker command prints a notice on every call unless this file exists
     install -D -m 0644 /dev/null ${D}${sysconfdir}/containers/nodocker
 [/#if]

@@ -1,4 +1,3 @@
-[#if distro.ota.rauc()]
 [=header]
 SUMMARY = "ModuCop update bundle: moducop-image for the inactive root slot"
 LICENSE = "MIT"
@@ -15,4 +14,3 @@ RAUC_SLOT_rootfs[fstype] = "ext4"
 
 # The signing key and certificate are not part of any layer: the build configuration sets
 # RAUC_KEY_FILE and RAUC_CERT_FILE (moducop build writes them into local.conf).
-[/#if]

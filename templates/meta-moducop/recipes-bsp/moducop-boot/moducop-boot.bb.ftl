@@ -1,36 +1,43 @@
 [=header]
-SUMMARY = "ModuCop A/B boot script for U-Boot and the fw_env.config that reaches its environment"
+SUMMARY = "ModuCop A/B boot script for U-Boot, the fw_env.config that reaches its environment, the boot partition's mount"
 LICENSE = "MIT"
 LIC_FILES_CHKSUM = "file://${COMMON_LICENSE_DIR}/MIT;md5=0835ade698e0bcf8506ecda2f7b4f302"
 
-COMPATIBLE_MACHINE = "^([#list bsp.machines as x][=x][#sep]|[/#list])$"
+COMPATIBLE_MACHINE = "^moducop-board$"
 PACKAGE_ARCH = "${MACHINE_ARCH}"
 
-SRC_URI = "file://boot.cmd file://fw_env.config"
-S = "${WORKDIR}"
+SRC_URI = " \
+    file://boot.cmd \
+[#list installs("moducop-boot") as i]
+    file://[=i.name] \
+[/#list]
+"
+S = "[=distro.release.sources()]"
 
 DEPENDS = "u-boot-mkimage-native"
 RDEPENDS:${PN} = "libubootenv-bin"
 
-inherit deploy kernel-arch
+inherit deploy kernel-arch systemd
+
+SYSTEMD_SERVICE:${PN} = "uboot.mount"
 
 do_compile() {
     uboot-mkimage -A ${UBOOT_ARCH} -T script -C none -n "ModuCop A/B boot" \
         -d ${S}/boot.cmd ${B}/boot.scr
 }
 
-# Mount point of the boot partition when U-Boot's environment is a file on it (machine conf).
-MODUCOP_BOOT_MOUNT ??= ""
-
 do_install() {
-    install -D -m 0644 ${S}/fw_env.config ${D}${sysconfdir}/fw_env.config
-    if [ -n "${MODUCOP_BOOT_MOUNT}" ]; then
-        install -d ${D}${MODUCOP_BOOT_MOUNT}
-    fi
+[#list installs("moducop-boot") as i]
+    install -D -m [=i.mode] ${S}/[=i.name] ${D}[=i.target]
+[/#list]
+    install -d ${D}/uboot
 }
-FILES:${PN} += "${MODUCOP_BOOT_MOUNT}"
+FILES:${PN} += "/uboot"
 
 do_deploy() {
     install -D -m 0644 ${B}/boot.scr ${DEPLOYDIR}/moducop-boot.scr
+    # The start of the data partition in the image: moducop-init formats a partition that starts
+    # with this marker (or with zeros). 4 KiB covers where an old ext4 superblock would be.
+    { printf 'MODUCOP-DATA-BLANK\n'; head -c 4077 /dev/zero; } > ${DEPLOYDIR}/moducop-data-blank.img
 }
 addtask deploy after do_compile before do_build

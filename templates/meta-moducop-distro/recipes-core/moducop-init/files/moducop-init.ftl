@@ -5,8 +5,8 @@
 # prepares the writable parts of the system and then hands over to the real init (systemd):
 #   - the data partition (moducop.data= on the kernel command line) on /data, formatted when it
 #     is blank; when it is missing or holds something else, /data falls back to tmpfs, loudly;
-#   - persistent overlays ([#list distro.overlays.persistent() as d][=d][#sep] [/#list]) with their upper directories on /data;
-#   - tmpfs overlays ([#list distro.overlays.volatileDirs() as d][=d][#sep] [/#list]), /run and /var/volatile on tmpfs;
+#   - persistent overlays ([#list distro.overlays.persistent as d][=d][#sep] [/#list]) with their upper directories on /data;
+#   - tmpfs overlays ([#list distro.overlays.volatileDirs as d][=d][#sep] [/#list]), /run and /var/volatile on tmpfs;
 #     /var/log -> volatile/log and /var/run -> ../run are links in the image (poky's base-files).
 #
 # Persistent overlays are kept per slot (/data/overlay/<slot>/...), stamped with the id of the
@@ -15,8 +15,8 @@
 # last, so configuration carries over into the update; the old slot's own copy stays untouched,
 # so falling back to it also falls back to the configuration that went with it.
 
-PERSISTENT="[#list distro.overlays.persistent() as d][=d][#sep] [/#list]"
-VOLATILE="[#list distro.overlays.volatileDirs() as d][=d][#sep] [/#list]"
+PERSISTENT="[#list distro.overlays.persistent as d][=d][#sep] [/#list]"
+VOLATILE="[#list distro.overlays.volatileDirs as d][=d][#sep] [/#list]"
 DATA=/data
 STATE=$DATA/overlay
 REAL_INIT=/sbin/init
@@ -64,9 +64,11 @@ mount_kernel_filesystems() {
     chmod 1777 /var/volatile/tmp
 }
 
-# A partition is blank when its first MiB is all zeros: only then is it formatted.
+# A partition is blank, and only then formatted, when it starts with the marker the image writes
+# there (moducop-data-blank.img) or its first MiB is all zeros.
 is_blank() {
-    [ "$(dd if="$1" bs=65536 count=16 2> /dev/null | tr -d '\000' | wc -c)" -eq 0 ]
+    [ "$(dd if="$1" bs=19 count=1 2> /dev/null)" = "MODUCOP-DATA-BLANK" ] \
+        || [ "$(dd if="$1" bs=65536 count=16 2> /dev/null | tr -d '\000' | wc -c)" -eq 0 ]
 }
 
 # The root file system is mounted already, so its disk is known; allow a moment for the rest.
@@ -127,7 +129,10 @@ prepare_slot_state() {
         log "slot $slot runs a new root file system: keeping its overlays"
         cp -a "$dir/." "$staging/"
     fi
-    find "$staging" -depth -type d -name work -exec rm -rf {} + 2> /dev/null
+    # overlayfs work directories belong to the mount that made them; nothing else is touched
+    for d in $PERSISTENT; do
+        rm -rf "$staging$d/work"
+    done
     echo "$rootfs_id" > "$staging/rootfs-id"
     rm -rf "$dir.old"
     if [ -d "$dir" ]; then

@@ -8,13 +8,11 @@ import java.util.List;
  */
 public final class UserError extends RuntimeException {
 
-    public static final int BAD_INPUT = 2;
-
     private final transient List<Diagnostic> diagnostics;
     private final int exitCode;
 
     public UserError(List<Diagnostic> diagnostics) {
-        this(diagnostics, BAD_INPUT);
+        this(diagnostics, ExitCode.BAD_INPUT);
     }
 
     public UserError(List<Diagnostic> diagnostics, int exitCode) {

@@ -46,7 +46,7 @@ class BootTestTest {
         Cli r = Cli.run("boot-test", "--cache", cache.toString(), "--work", work.toString(),
                 "--scenario", "first-boot", "profiles/raspberrypi4-64.yaml");
         assertEquals(0, r.exitCode(), r.out() + r.err());
-        assertTrue(r.out().startsWith("raspberrypi4-64.yaml is for Raspberry Pi 4 (64 bit): boot-test runs its generated"
+        assertTrue(r.out().startsWith("profiles/raspberrypi4-64.yaml is for Raspberry Pi 4 (64 bit): boot-test runs its generated"
                 + " boot logic with the QEMU arm64 board's devices"), r.out());
         assertTrue(r.out().contains("rauc.slot=A"), r.out());
     }
@@ -55,9 +55,7 @@ class BootTestTest {
     @Test
     void aBootScriptThatNeverDecrementsFailsTheFallbackScenario() throws IOException, InterruptedException {
         ScenarioRunner.BootFlow good = ScenarioRunner.BootFlow.of(ProfileLoader.loadDefault());
-        String broken = good.bootCmd().lines()
-                .filter(l -> !l.contains("setexpr BOOT_A_LEFT"))
-                .reduce("", (a, b) -> a + b + "\n");
+        String broken = good.bootCmd().replaceAll("setenv BOOT_A_LEFT [0-8]\n", "setenv BOOT_A_LEFT \\${BOOT_A_LEFT}\n");
         assertFalse(broken.equals(good.bootCmd()), "the mutation must change the script");
         ScenarioRunner.BootFlow flow = new ScenarioRunner.BootFlow(broken, good.overlayInit(), good.attempts(), good.board(), good.layout());
         List<ScenarioResult> results = new ScenarioRunner(HostAssets.prepare(cache), flow, work).run(List.of("fallback"), 1);

@@ -28,22 +28,24 @@ class GeneratedScriptsTest {
 
     private Path generate(List<io.moducop.profile.Profile> profiles) {
         Path out = tmp.resolve("layers-" + profiles.size() + "-" + profiles.get(0).ota().client());
-        new OutputTree(out, LayerGenerator.LAYERS).write(new LayerGenerator().generate(profiles));
+        new OutputTree(out, LayerGenerator.LAYERS).write(new LayerGenerator().generate(profiles), m -> { });
         return out;
     }
 
     @Test
     void shellScriptsPassShellcheckAsPosixSh() throws IOException {
         HostTools.require("shellcheck", "shellcheck");
-        // without RAUC the layer carries its own mark-good script
-        Path out = generate(List.of(ProfileLoader.parse("noota.yaml",
-                "board: { name: moducop-x, base: qemuarm64 }\nota: { client: none }\n")));
-        Path files = out.resolve("meta-moducop-distro/recipes-core/moducop-init/files");
-        for (String script : List.of("moducop-init", "moducop-mark-good")) {
-            Path p = files.resolve(script);
-            assertTrue(Files.readString(p).startsWith("#!/bin/sh\n"), script + " must be a POSIX sh script");
-            HostTools.Result r = HostTools.run(List.of("shellcheck", "--shell=sh", "--severity=style", p.toString()));
-            assertEquals(0, r.exitCode(), script + ":\n" + r.output());
+        // with RAUC the health gate marks good through rauc, without it through fw_setenv
+        for (String ota : List.of("rauc", "none")) {
+            Path out = generate(List.of(ProfileLoader.parse("p.yaml",
+                    "board: { name: moducop-x, base: qemuarm64 }\nota: { client: " + ota + " }\n")));
+            Path files = out.resolve("meta-moducop-distro/recipes-core/moducop-init/files");
+            for (String script : List.of("moducop-init", "moducop-health")) {
+                Path p = files.resolve(script);
+                assertTrue(Files.readString(p).startsWith("#!/bin/sh\n"), script + " must be a POSIX sh script");
+                HostTools.Result r = HostTools.run(List.of("shellcheck", "--shell=sh", "--severity=style", p.toString()));
+                assertEquals(0, r.exitCode(), ota + " " + script + ":\n" + r.output());
+            }
         }
     }
 

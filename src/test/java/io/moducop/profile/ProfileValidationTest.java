@@ -144,7 +144,7 @@ class ProfileValidationTest {
     @Test
     void controlCharactersAreShownEscapedInTheMessage() {
         Diagnostic d = only("board:\n  name: \"a\\nreboot\"\n  base: qemuarm64\n");
-        assertEquals("board.name \"a\\nreboot\" is not valid", d.message());
+        assertEquals("board.name \"a\\nreboot\" contains a control character or line break (\\n at character 2)", d.message());
         assertFalse(d.message().contains("\n"));
     }
 

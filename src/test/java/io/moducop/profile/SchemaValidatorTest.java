@@ -1,5 +1,6 @@
 package io.moducop.profile;
 
+import io.moducop.schema.SchemaValidator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,9 +24,9 @@ class SchemaValidatorTest {
 
     @Test
     void theShippedSchemaIsTheOneTheJarEnforces() throws Exception {
-        Map<String, Object> onDisk = SchemaValidator.loadJson(ProfileLoader.SCHEMA_RESOURCE);
-        assertEquals(onDisk, ProfileLoader.schema().schema());
         String file = Files.readString(Path.of("profiles/profile.schema.json"));
+        Map<String, Object> onDisk = new org.yaml.snakeyaml.Yaml().load(file); // JSON is YAML
+        assertEquals(onDisk, ProfileLoader.schema().schema(), "the rules validate applies are the file in profiles/");
         assertEquals(file, io.moducop.Cli.run("schema").out());
     }
 

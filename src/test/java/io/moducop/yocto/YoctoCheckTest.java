@@ -39,7 +39,7 @@ class YoctoCheckTest {
         }
         Profile profile = ProfileLoader.load(Path.of("profiles", profileName + ".yaml"));
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "moducop-yocto-");
-        new OutputTree(dir, LayerGenerator.LAYERS).write(new LayerGenerator().generate(List.of(profile)));
+        new OutputTree(dir, LayerGenerator.LAYERS).write(new LayerGenerator().generate(List.of(profile)), m -> { });
         dir.toFile().setReadable(true, false);
         dir.toFile().setExecutable(true, false);
 

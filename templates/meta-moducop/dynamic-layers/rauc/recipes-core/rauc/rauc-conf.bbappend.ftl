@@ -1,20 +1,15 @@
-[#if bsp.rauc]
 [=header]
-# The RAUC system configuration of each ModuCop machine: its slots, U-Boot as the bootloader,
-# and the keyring bundles are verified against.
+# The RAUC system configuration of each ModuCop machine (files/<machine>/): its slots, U-Boot as
+# the bootloader, and the keyring bundles are verified against. The slots differ per machine.
 FILESEXTRAPATHS:prepend:moducop-board := "${THISDIR}/files:"
-[#list bsp.profiles as x]
-[#if x.ota().rauc() && !x.ota().keyringPem()??]
+PACKAGE_ARCH:moducop-board = "${MACHINE_ARCH}"
 
-# [=x.board().name()]'s profile names no keyring: the build configuration supplies ca.cert.pem, e.g.
-#   MODUCOP_RAUC_KEYRING_DIR = "/path/to/keys"
+# A machine whose profile names no keyring takes ca.cert.pem from the build configuration.
 MODUCOP_RAUC_KEYRING_DIR ??= ""
-FILESEXTRAPATHS:prepend:[=x.board().name()] = "${MODUCOP_RAUC_KEYRING_DIR}:"
-python do_fetch:prepend:[=x.board().name()]() {
-    if not d.getVar('MODUCOP_RAUC_KEYRING_DIR'):
-        bb.fatal("[=x.board().name()]: no RAUC keyring. Set ota.keyring in [=x.source()], or MODUCOP_RAUC_KEYRING_DIR "
-                 "(a directory holding ca.cert.pem) in the build configuration.")
+MODUCOP_RAUC_KEYRING_FROM_BUILD ??= ""
+FILESEXTRAPATHS:prepend:moducop-board = "${@'${MODUCOP_RAUC_KEYRING_DIR}:' if d.getVar('MODUCOP_RAUC_KEYRING_FROM_BUILD') else ''}"
+python do_fetch:prepend:moducop-board() {
+    if d.getVar('MODUCOP_RAUC_KEYRING_FROM_BUILD') and not d.getVar('MODUCOP_RAUC_KEYRING_DIR'):
+        bb.fatal("%s: no RAUC keyring. Set ota.keyring in the machine's profile, or MODUCOP_RAUC_KEYRING_DIR "
+                 "(a directory holding ca.cert.pem) in the build configuration." % d.getVar('MACHINE'))
 }
-[/#if]
-[/#list]
-[/#if]

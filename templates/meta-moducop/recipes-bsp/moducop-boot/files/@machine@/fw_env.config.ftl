@@ -1,3 +1,3 @@
 [=header]
-# Device            Offset      Size[#if env.sectorSize()??]        Sector size[/#if]
-[=env.device()]  [=env.offset()]  [=env.size()][#if env.sectorSize()??]  [=env.sectorSize()][/#if]
+# Device            Offset      Size[#if machine.env.sectorSize??]        Sector size[/#if]
+[=machine.env.device]  [=machine.env.offset]  [=machine.env.size][#if machine.env.sectorSize??]  [=machine.env.sectorSize][/#if]

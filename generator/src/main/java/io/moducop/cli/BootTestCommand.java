@@ -75,7 +75,7 @@ final class BootTestCommand implements Callable<Integer> {
         for (String s : scenarios) {
             if (!known.contains(s)) {
                 throw UserError.of("--scenario", "unknown scenario '" + s + "'" + (system ? " for --system" : ""),
-                        io.moducop.profile.DidYouMean.hint(s, known));
+                        io.moducop.schema.DidYouMean.hint(s, known));
             }
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -1,12 +1,12 @@
 package io.moducop.cli;
 
-import io.moducop.build.BuildLayout;
-import io.moducop.build.BuildRequest;
-import io.moducop.build.BuildRun;
-import io.moducop.build.BuildSettings;
-import io.moducop.build.BuildUser;
-import io.moducop.build.DiskSpace;
-import io.moducop.build.LockFile;
+import io.moducop.bitbake.BuildLayout;
+import io.moducop.bitbake.BuildRequest;
+import io.moducop.bitbake.BuildRun;
+import io.moducop.bitbake.BuildSettings;
+import io.moducop.bitbake.BuildUser;
+import io.moducop.bitbake.DiskSpace;
+import io.moducop.bitbake.LockFile;
 import io.moducop.profile.Profile;
 import io.moducop.profile.ProfileLoader;
 import java.nio.file.Path;
@@ -149,10 +149,10 @@ final class BuildCommand implements Callable<Integer> {
     private static String checkImage(String image) {
         if (!image.matches("^[a-z0-9][a-z0-9._/-]*(:[0-9]+)?[a-z0-9._/-]*:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$")) {
             throw io.moducop.UserError.of("--image " + image, "expected NAME:TAG with an explicit tag",
-                    "e.g. crops/poky:debian-12 (the 'latest' tag is Ubuntu 18.04, too old for scarthgap)");
+                    "e.g. crops/poky:debian-12 (the 'latest' tag is Ubuntu 18.04, too old for these Yocto releases)");
         }
         if (image.endsWith(":latest")) {
-            throw io.moducop.UserError.of("--image " + image, "crops/poky:latest is Ubuntu 18.04, too old for scarthgap",
+            throw io.moducop.UserError.of("--image " + image, "crops/poky:latest is Ubuntu 18.04, too old for these Yocto releases",
                     "pin a tag: crops/poky:debian-12 or crops/poky:ubuntu-22.04");
         }
         return image;

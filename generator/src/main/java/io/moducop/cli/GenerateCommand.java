@@ -1,5 +1,6 @@
 package io.moducop.cli;
 
+import io.moducop.ExitCode;
 import io.moducop.layer.LayerGenerator;
 import io.moducop.layer.OutputTree;
 import java.io.PrintWriter;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Generate meta-moducop (one machine per profile) and meta-moducop-distro.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:layers are up to date", "1:--check found stale files, or writing failed",
-                "2:a profile is invalid"})
+                "2:a profile or -o is invalid"})
 final class GenerateCommand implements Callable<Integer> {
 
     @Mixin
@@ -38,18 +39,24 @@ final class GenerateCommand implements Callable<Integer> {
         SortedMap<String, byte[]> files = new LayerGenerator().generate(profiles.load());
         OutputTree tree = new OutputTree(output, LayerGenerator.LAYERS);
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         if (check) {
             OutputTree.Changes c = tree.compare(files);
             c.added().forEach(f -> out.println("missing: " + output.resolve(f)));
             c.changed().forEach(f -> out.println("stale:   " + output.resolve(f)));
             c.removed().forEach(f -> out.println("extra:   " + output.resolve(f)));
-            out.println(c.isEmpty() ? "up to date: " + files.size() + " files in " + output
+            c.foreign().forEach(f -> out.println("foreign: " + output.resolve(f) + " (not generated; left alone)"));
+            if (tree.interrupted()) {
+                out.println("interrupted: an earlier generate was stopped part way; run moducop generate to complete it");
+            }
+            boolean same = c.isEmpty() && !tree.interrupted();
+            out.println(same ? "up to date: " + files.size() + " files in " + output
                     : c.all().size() + " of " + files.size() + " files differ; run moducop generate");
-            return c.isEmpty() ? 0 : 1;
+            return same ? ExitCode.OK : ExitCode.FAILED;
         }
-        OutputTree.Changes c = tree.write(files);
+        OutputTree.Changes c = tree.write(files, err::println);
         out.printf("%s: %d files (%d new, %d changed, %d removed, %d unchanged)%n", output, files.size(),
                 c.added().size(), c.changed().size(), c.removed().size(), c.unchanged());
-        return 0;
+        return ExitCode.OK;
     }
 }

@@ -1,10 +1,10 @@
 package io.moducop.cli;
 
-import io.moducop.build.BuildExit;
-import io.moducop.build.LockFile;
-import io.moducop.build.LockFileIO;
-import io.moducop.build.SourceCheckout;
-import io.moducop.build.SourceMirrors;
+import io.moducop.ExitCode;
+import io.moducop.bitbake.LockFile;
+import io.moducop.bitbake.LockFileIO;
+import io.moducop.bitbake.SourceCheckout;
+import io.moducop.bitbake.SourceMirrors;
 import io.moducop.machine.MachineConfig;
 import io.moducop.profile.Profile;
 import io.moducop.profile.ProfileLoader;
@@ -54,9 +54,9 @@ final class LockCommand implements Callable<Integer> {
             entries.add(new LockFile.Entry(l.name(), l.url(), l.branch(), head));
             out.printf("%-22s %s %s%s%n", l.name(), l.branch(), head, url.equals(l.url()) ? "" : " (read from " + url + ")");
         }
-        boolean changed = LockFileIO.write(target, profile.source(), new LockFile(target.getFileName().toString(), entries));
+        boolean changed = LockFileIO.write(target, profile.board().name(), new LockFile(target.getFileName().toString(), entries));
         out.println((changed ? "wrote " : "up to date: ") + target);
-        return BuildExit.OK;
+        return ExitCode.OK;
     }
 
 }

@@ -1,6 +1,8 @@
 package io.moducop.cli;
 
 import io.moducop.Diagnostic;
+import io.moducop.ExitCode;
+import io.moducop.IoFailure;
 import io.moducop.UserError;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -36,7 +38,22 @@ public final class Moducop implements Runnable {
                 err.flush();
                 return ue.exitCode();
             }
-            throw ex;
+            if (ex instanceof IoFailure io) {
+                err.println(io.format());
+                err.flush();
+                return ExitCode.FAILED;
+            }
+            if (System.getenv("MODUCOP_DEBUG") != null) {
+                throw ex;
+            }
+            err.println(Diagnostic.escape("moducop: internal error: " + ex) + " (MODUCOP_DEBUG=1 shows where; please report it)");
+            err.flush();
+            return ExitCode.FAILED;
+        });
+        cli.setParameterExceptionHandler((ex, a) -> {
+            err.println(Diagnostic.escape(ex.getMessage()));
+            ex.getCommandLine().usage(err);
+            return ExitCode.BAD_INPUT;
         });
         return cli.execute(args);
     }
@@ -50,7 +67,7 @@ public final class Moducop implements Runnable {
         @Override
         public String[] getVersion() {
             String v = Moducop.class.getPackage().getImplementationVersion();
-            return new String[] {"moducop " + (v == null ? "dev" : v) + " (Yocto scarthgap)"};
+            return new String[] {"moducop " + (v == null ? "dev" : v) + " (Yocto 6.0 wrynose, 5.0 scarthgap)"};
         }
     }
 }

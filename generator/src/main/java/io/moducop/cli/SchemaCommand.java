@@ -1,5 +1,6 @@
 package io.moducop.cli;
 
+import io.moducop.ExitCode;
 import io.moducop.profile.ProfileLoader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +24,6 @@ final class SchemaCommand implements Callable<Integer> {
             spec.commandLine().getOut().print(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             spec.commandLine().getOut().flush();
         }
-        return 0;
+        return ExitCode.OK;
     }
 }

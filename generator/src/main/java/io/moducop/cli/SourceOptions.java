@@ -1,6 +1,6 @@
 package io.moducop.cli;
 
-import io.moducop.build.SourceMirrors;
+import io.moducop.bitbake.SourceMirrors;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.moducop.cli;
 
+import io.moducop.ExitCode;
 import io.moducop.profile.Profile;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,8 +24,8 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         for (Profile p : profiles.load()) {
-            spec.commandLine().getOut().printf("%s: ok (MACHINE %s on %s)%n", p.source(), p.board().name(), p.base().machine());
+            spec.commandLine().getOut().printf("%s: ok (MACHINE %s on %s)%n", io.moducop.Diagnostic.escape(p.source()), p.board().name(), p.base().machine());
         }
-        return 0;
+        return ExitCode.OK;
     }
 }

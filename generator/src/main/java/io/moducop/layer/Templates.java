@@ -43,7 +43,7 @@ final class Templates {
         config.setFallbackOnNullLoopVariable(false);
     }
 
-    String render(String name, Map<String, Object> model) {
+    String render(String name, Object model) {
         try {
             Template t = config.getTemplate(name);
             StringWriter out = new StringWriter();
@@ -56,8 +56,12 @@ final class Templates {
         }
     }
 
-    /** Template names (relative to the classpath root) below {@code dir}, sorted. */
-    static List<String> list(String dir) {
+    /** Template names (relative to the classpath root) below the directories, sorted. */
+    static List<String> list(String... dirs) {
+        return java.util.Arrays.stream(dirs).flatMap(d -> listOne(d).stream()).sorted().toList();
+    }
+
+    private static List<String> listOne(String dir) {
         URL url = Templates.class.getClassLoader().getResource(dir);
         if (url == null) {
             throw new IllegalStateException("missing template directory " + dir);

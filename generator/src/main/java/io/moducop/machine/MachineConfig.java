@@ -1,14 +1,14 @@
 package io.moducop.machine;
 
 import java.util.List;
+import java.util.Map;
 
 /** A base board from machine-configs/: the upstream MACHINE and what the boot flow needs to know. */
 public record MachineConfig(
         String id,
         String machine,
         String name,
-        List<SourceLayer> layers,
-        List<String> layerCollections,
+        Map<Release, List<SourceLayer>> layers,
         List<String> machineOverrides,
         String kmachine,
         List<String> partitionTables,
@@ -28,8 +28,11 @@ public record MachineConfig(
     public record Kernel(String image, String bootCommand) {
     }
 
-    /** {@code file} is null when the firmware or QEMU supplies the device tree. */
-    public record DeviceTree(String source, String file, String address) {
+    /**
+     * {@code file} is null when the firmware or QEMU supplies the device tree, or when U-Boot names
+     * it ({@code ${fdtfile}}); {@code firmwareBootargs}: the firmware passes kernel arguments in it.
+     */
+    public record DeviceTree(String source, String file, String address, boolean firmwareBootargs) {
         public boolean fromFile() {
             return "file".equals(source);
         }
@@ -43,6 +46,11 @@ public record MachineConfig(
     }
 
     public record Setting(String name, String value) {
+    }
+
+    /** The source repositories the board needs on {@code release}, the core first. */
+    public List<SourceLayer> layers(Release release) {
+        return layers.get(release);
     }
 
     /** Linux device of partition {@code n}: {@code /dev/mmcblk0p2}, {@code /dev/vda2}. */

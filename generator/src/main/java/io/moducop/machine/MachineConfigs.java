@@ -1,10 +1,10 @@
 package io.moducop.machine;
 
 import io.moducop.UserError;
-import io.moducop.profile.DidYouMean;
-import io.moducop.profile.SchemaValidator;
-import io.moducop.profile.ValidatedTree;
-import io.moducop.profile.YamlSource;
+import io.moducop.schema.DidYouMean;
+import io.moducop.schema.SchemaValidator;
+import io.moducop.schema.ValidatedTree;
+import io.moducop.schema.YamlSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -55,10 +55,13 @@ public final class MachineConfigs {
 
     @SuppressWarnings("unchecked")
     static MachineConfig fromTree(String id, ValidatedTree t) {
-        List<MachineConfig.SourceLayer> layers = ((List<Map<String, Object>>) t.get("layers")).stream()
-                .map(m -> new MachineConfig.SourceLayer((String) m.get("name"), (String) m.get("url"),
-                        (String) m.get("branch"), (List<String>) m.get("paths")))
-                .toList();
+        Map<Release, List<MachineConfig.SourceLayer>> layers = new java.util.EnumMap<>(Release.class);
+        for (Release r : Release.values()) {
+            layers.put(r, ((List<Map<String, Object>>) t.get("layers." + r.id())).stream()
+                    .map(m -> new MachineConfig.SourceLayer((String) m.get("name"), (String) m.get("url"),
+                            (String) m.get("branch"), (List<String>) m.get("paths")))
+                    .toList());
+        }
         List<MachineConfig.Setting> settings = ((List<Map<String, Object>>) t.get("settings")).stream()
                 .map(m -> new MachineConfig.Setting((String) m.get("name"), (String) m.get("value")))
                 .toList();
@@ -67,14 +70,13 @@ public final class MachineConfigs {
                 t.string("machine"),
                 t.string("name"),
                 layers,
-                t.strings("layer-collections"),
                 t.strings("machine-overrides"),
                 t.string("kmachine"),
                 t.strings("partition-tables"),
                 t.string("console"),
                 new MachineConfig.Kernel(t.string("kernel.image"), t.string("kernel.boot-command")),
                 new MachineConfig.DeviceTree(t.string("device-tree.source"), t.string("device-tree.file"),
-                        t.string("device-tree.address")),
+                        t.string("device-tree.address"), t.bool("device-tree.firmware-bootargs")),
                 new MachineConfig.UBoot(t.string("u-boot.interface"), (int) t.integer("u-boot.device"),
                         t.string("u-boot.arch")),
                 t.string("linux.partition-prefix"),

@@ -14,6 +14,9 @@ public record PartitionLayout(String table, long storage, List<Part> parts) {
     public static final long ALIGN = 4 * Size.MIB;
     public static final long MIN_DATA = 256 * Size.MIB;
 
+    /** An MBR addresses 2^32 sectors of 512 bytes. */
+    public static final long MSDOS_MAX = (1L << 32) * 512;
+
     public record Part(int number, String name, long start, long size) {
         public long end() {
             return start + size;

@@ -1,14 +1,16 @@
 package io.moducop.profile;
 
 import io.moducop.machine.MachineConfig;
+import io.moducop.machine.Release;
 import java.util.List;
 
 /**
  * A validated board profile: everything the generator needs, defaults filled in.
- * {@code source} is the file name the generated files name in their header.
+ * {@code source} is the path as the user gave it, for messages only: nothing generated names it.
  */
 public record Profile(
         String source,
+        Release release,
         Board board,
         MachineConfig base,
         Storage storage,
@@ -16,6 +18,7 @@ public record Profile(
         int bootAttempts,
         Overlays overlays,
         Containers containers,
+        Login login,
         Ota ota) {
 
     public record Board(String name, String description) {
@@ -32,6 +35,10 @@ public record Profile(
     }
 
     public record Containers(List<String> registries, boolean dockerAlias, boolean compose) {
+    }
+
+    /** {@code sshKeys}: authorized_keys lines for root; {@code development}: empty root password, password login. */
+    public record Login(List<String> sshKeys, boolean development) {
     }
 
     /**
@@ -51,22 +58,18 @@ public record Profile(
                 partitions.data()).layout().orElseThrow();
     }
 
-    /** The meta-rauc repository, needed with the RAUC update client. */
-    public static final MachineConfig.SourceLayer META_RAUC = new MachineConfig.SourceLayer(
-            "meta-rauc", "https://github.com/rauc/meta-rauc.git", "scarthgap", List.of("."));
-
-    /** The source repositories a build of this profile needs: the base board's, then the update client's. */
+    /** The source repositories a build of this profile needs: the base board's on its release, then the update client's. */
     public List<MachineConfig.SourceLayer> sourceLayers() {
         if (!ota.rauc()) {
-            return base.layers();
+            return base.layers(release);
         }
-        List<MachineConfig.SourceLayer> all = new java.util.ArrayList<>(base.layers());
-        all.add(META_RAUC);
+        List<MachineConfig.SourceLayer> all = new java.util.ArrayList<>(base.layers(release));
+        all.add(release.metaRauc());
         return List.copyOf(all);
     }
 
     /** The same profile on another base board (boot-test runs real-board logic on QEMU's devices). */
     public Profile withBase(MachineConfig other) {
-        return new Profile(source, board, other, storage, partitions, bootAttempts, overlays, containers, ota);
+        return new Profile(source, release, board, other, storage, partitions, bootAttempts, overlays, containers, login, ota);
     }
 }

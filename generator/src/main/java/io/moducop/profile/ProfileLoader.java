@@ -1,9 +1,19 @@
 package io.moducop.profile;
 
+import io.moducop.IoFailure;
+import io.moducop.schema.BoundedFile;
+import io.moducop.schema.Position;
+import io.moducop.schema.SchemaValidator;
+import io.moducop.schema.ValidatedTree;
+import io.moducop.schema.YamlSource;
 import io.moducop.Diagnostic;
 import io.moducop.UserError;
 import io.moducop.machine.MachineConfig;
 import io.moducop.machine.MachineConfigs;
+import io.moducop.machine.Release;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +27,20 @@ public final class ProfileLoader {
 
     private static final SchemaValidator SCHEMA = SchemaValidator.fromResource(SCHEMA_RESOURCE);
 
-    /** Directories an overlay must never cover: kernel file systems, mount points, the system itself. */
-    private static final Set<String> RESERVED = Set.of("/proc", "/sys", "/dev", "/run", "/tmp", "/data", "/boot",
-            "/uboot", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/var", "/var/volatile", "/var/log", "/var/run",
-            "/var/tmp", "/var/lock", "/mnt", "/media");
+    /**
+     * No overlay at or under these: kernel file systems, mount points, what lives in RAM anyway
+     * (/var/log, /var/run, /var/tmp and /var/lock lead into /var/volatile or /run), and the
+     * read-only system itself.
+     */
+    private static final List<String> RESERVED_TREES = List.of("/proc", "/sys", "/dev", "/run", "/tmp", "/boot",
+            "/uboot", "/data", "/var/volatile", "/var/log", "/var/run", "/var/tmp", "/var/lock",
+            "/usr", "/bin", "/sbin", "/lib", "/lib64");
+
+    /** Directories that hold mount points or the above: no overlay of the whole directory. */
+    private static final Set<String> RESERVED_DIRS = Set.of("/var", "/mnt", "/media");
+
+    /** Keyrings hold a few PEM certificates. */
+    private static final int MAX_KEYRING_BYTES = 256 * 1024;
 
     private ProfileLoader() {
     }
@@ -31,21 +51,25 @@ public final class ProfileLoader {
 
     public static Profile load(Path file) {
         String name = displayName(file);
+        if (!Diagnostic.escape(name).equals(name)) {
+            throw UserError.of(name, "the file name contains a control, line-break or invisible character",
+                    "rename the profile, e.g. to BOARD.yaml (letters, digits, . _ -)");
+        }
         return parse(name, YamlSource.read(file, name), file.toAbsolutePath().getParent());
     }
 
     /** The profile built into the tool, used when no profile is given. */
     public static Profile loadDefault() {
         try (var in = ProfileLoader.class.getClassLoader().getResourceAsStream(DEFAULT_PROFILE)) {
-            return parse("qemuarm64.yaml", new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), null);
+            return parse("built-in qemuarm64.yaml", new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), null);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** Only the file name: generated headers name it, and absolute host paths must not leak into output. */
+    /** The path as the user gave it, for messages only: nothing generated names the profile file. */
     public static String displayName(Path file) {
-        return file.getFileName() == null ? file.toString() : file.getFileName().toString();
+        return file.toString();
     }
 
     public static Profile parse(String name, String text) {
@@ -70,6 +94,14 @@ public final class ProfileLoader {
             errors.add(at(t, "storage.table", base.name() + " cannot boot from a " + table + " partition table",
                     "use table: " + String.join(" or ", base.partitionTables())));
         }
+        long storage = Size.parse(t.string("storage.size"));
+        if ("msdos".equals(table) && storage > PartitionLayout.MSDOS_MAX) {
+            errors.add(at(t, "storage.size", "storage.size " + Size.format(storage) + " is more than an msdos partition table"
+                    + " can address: 2^32 sectors × 512 bytes = " + Size.format(PartitionLayout.MSDOS_MAX),
+                    base != null && !base.partitionTables().contains("gpt")
+                            ? base.name() + " boots only from msdos: make storage.size at most 2TiB"
+                            : "use table: gpt, or make storage.size at most 2TiB"));
+        }
 
         List<String> persistent = t.strings("overlays.persistent");
         List<String> volatileDirs = t.strings("overlays.volatile");
@@ -88,7 +120,6 @@ public final class ProfileLoader {
         long rootfs = sizeAt(t, "partitions.rootfs.size", errors);
         String dataText = t.string("partitions.data.size");
         Long data = "rest".equals(dataText) ? null : sizeAt(t, "partitions.data.size", errors);
-        long storage = Size.parse(t.string("storage.size"));
         if (boot < 16 * Size.MIB) {
             errors.add(at(t, "partitions.boot.size", "the boot partition needs at least 16 MiB", "e.g. 64MiB"));
         }
@@ -102,12 +133,21 @@ public final class ProfileLoader {
                 errors.add(at(t, t.positions().containsKey("storage.size") ? "storage.size" : where, r.error(), r.hint()));
             }
         }
+        List<String> sshKeys = t.strings("login.ssh-keys");
+        for (int i = 0; i < sshKeys.size(); i++) {
+            String why = sshKeyProblem(sshKeys.get(i));
+            if (why != null) {
+                errors.add(at(t, "login.ssh-keys[" + i + "]", "not an OpenSSH public key: " + why,
+                        "paste one line of ~/.ssh/id_ed25519.pub (or another *.pub)"));
+            }
+        }
         String keyring = t.string("ota.keyring") == null ? null : readKeyring(t, dir, errors);
         if (!errors.isEmpty()) {
             throw new UserError(errors);
         }
         String compatible = t.string("ota.compatible") != null ? t.string("ota.compatible") : t.string("board.name");
         return new Profile(name,
+                Release.of(t.string("yocto.release")),
                 new Profile.Board(t.string("board.name"), t.string("board.description")),
                 base,
                 new Profile.Storage(storage, table),
@@ -116,33 +156,84 @@ public final class ProfileLoader {
                 new Profile.Overlays(List.copyOf(persistent), List.copyOf(volatileDirs)),
                 new Profile.Containers(List.copyOf(t.strings("containers.registries")),
                         t.bool("containers.docker-alias"), t.bool("containers.compose")),
+                new Profile.Login(List.copyOf(sshKeys), t.bool("login.development")),
                 new Profile.Ota(t.string("ota.client"), compatible, keyring,
                         t.string("ota.signing.key"), t.string("ota.signing.cert")));
     }
 
-    /** The keyring is shipped on every device: it must be certificates and nothing else. */
+    /**
+     * The schema checked the shape; this checks the content: the base64 part decodes to a key blob
+     * of length-prefixed fields, to its last byte, the first naming the same key type as the line.
+     */
+    static String sshKeyProblem(String line) {
+        String[] parts = line.split(" ");
+        byte[] blob;
+        try {
+            blob = java.util.Base64.getDecoder().decode(parts[1]);
+        } catch (IllegalArgumentException e) {
+            return "the key is not base64";
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(blob);
+        String type = null;
+        int fields = 0;
+        while (b.hasRemaining()) { // the blob is length-prefixed strings, to its last byte
+            int n = b.remaining() >= 4 ? b.getInt() : -1;
+            if (n < 0 || n > b.remaining()) {
+                return "the key data is cut short or damaged";
+            }
+            if (type == null) {
+                type = new String(blob, b.position(), n, StandardCharsets.US_ASCII);
+            }
+            b.position(b.position() + n);
+            fields++;
+        }
+        if (fields < 2) {
+            return "the key data is cut short or damaged";
+        }
+        return type.equals(parts[0]) ? null : "the key data is a " + Diagnostic.escape(type) + " key, the line says " + parts[0];
+    }
+
+    /**
+     * The keyring is shipped on every device: it must be certificates and nothing else, and it
+     * must lie inside the profile's directory (symbolic links resolved), so a profile from a merge
+     * request cannot ship any file of the machine it is built on.
+     */
     private static String readKeyring(ValidatedTree t, Path dir, List<Diagnostic> errors) {
         String rel = t.string("ota.keyring");
         if (dir == null) {
             errors.add(at(t, "ota.keyring", "a built-in profile cannot name a keyring file", "copy the profile next to the keyring"));
             return null;
         }
-        Path file = dir.resolve(rel).normalize();
-        String text;
+        byte[] bytes;
         try {
-            if (java.nio.file.Files.size(file) > 256 * 1024) {
-                errors.add(at(t, "ota.keyring", "keyring " + rel + " is larger than 256 KiB", "it should hold a few PEM certificates"));
+            Path home = dir.toRealPath();
+            Path file = dir.resolve(rel).toRealPath();
+            if (!file.startsWith(home) || file.equals(home)) {
+                errors.add(at(t, "ota.keyring", "keyring " + rel + " is outside the profile's directory",
+                        "keep the CA certificate next to the profile, e.g. keys/ca.cert.pem (symbolic links must not lead out)"));
                 return null;
             }
-            text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII);
-        } catch (java.nio.file.NoSuchFileException e) {
+            bytes = BoundedFile.read(file, MAX_KEYRING_BYTES);
+        } catch (NoSuchFileException e) {
             errors.add(at(t, "ota.keyring", "keyring " + rel + " does not exist (relative to the profile)",
                     "create development keys with: ./moducop keys --dev " + (rel.contains("/") ? rel.substring(0, rel.lastIndexOf('/')) : ".")));
             return null;
-        } catch (java.io.IOException e) {
-            errors.add(at(t, "ota.keyring", "cannot read keyring " + rel + ": " + e.getMessage(), null));
+        } catch (BoundedFile.Refused e) {
+            errors.add(at(t, "ota.keyring", "keyring " + rel + " " + e.getMessage(), "it should be a file with a few PEM certificates"));
+            return null;
+        } catch (IOException e) {
+            errors.add(at(t, "ota.keyring", "cannot read keyring " + rel + ": " + IoFailure.reason(e), null));
             return null;
         }
+        for (int i = 0; i < bytes.length; i++) {
+            int b = bytes[i] & 0xff;
+            if ((b < 0x20 || b > 0x7e) && b != '\n' && b != '\r' && b != '\t') {
+                errors.add(at(t, "ota.keyring", "keyring " + rel + " is not PEM text (byte " + String.format("0x%02x", b)
+                        + " at offset " + i + ")", "give the CA certificate in PEM form"));
+                return null;
+            }
+        }
+        String text = new String(bytes, StandardCharsets.US_ASCII);
         if (text.contains("PRIVATE KEY")) {
             errors.add(at(t, "ota.keyring", "keyring " + rel + " contains a private key",
                     "the keyring goes onto every device: give it the CA certificate only, keep keys out of the layers"));
@@ -166,13 +257,14 @@ public final class ProfileLoader {
         return v;
     }
 
+    /** The schema's pattern already makes every overlay absolute and normalised; here: where it may not go. */
     private static void checkOverlays(ValidatedTree t, String path, List<String> dirs, List<Diagnostic> errors) {
         for (int i = 0; i < dirs.size(); i++) {
             String d = dirs.get(i);
-            if (RESERVED.contains(d) || d.startsWith("/proc/") || d.startsWith("/sys/") || d.startsWith("/dev/")
-                    || d.startsWith("/run/") || d.startsWith("/data/") || d.startsWith("/var/volatile/") || d.startsWith("/usr/")) {
+            if (RESERVED_DIRS.contains(d) || RESERVED_TREES.stream().anyMatch(r -> d.equals(r) || d.startsWith(r + "/"))) {
                 errors.add(at(t, path + "[" + i + "]", d + " cannot be an overlay",
-                        "it is a kernel file system, a mount point or part of the read-only system; overlay directories such as /etc, /root, /var/lib"));
+                        "it is a kernel file system, a mount point, volatile or part of the read-only system;"
+                                + " overlay directories such as /etc, /root, /var/lib"));
             }
             for (int j = 0; j < i; j++) {
                 if (nested(dirs.get(j), d)) {

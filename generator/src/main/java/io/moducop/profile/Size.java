@@ -1,6 +1,8 @@
 package io.moducop.profile;
 
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Byte sizes written as {@code 64MiB}, {@code 2GiB}. */
 public final class Size {
@@ -12,16 +14,20 @@ public final class Size {
     private Size() {
     }
 
-    /** Parses a size the schema already accepted ({@code ^[1-9][0-9]*(KiB|MiB|GiB|TiB)$}). */
+    private static final Pattern FORM = Pattern.compile("([1-9][0-9]{0,5})(KiB|MiB|GiB|TiB)");
+
+    /** Parses a size the schema already accepted (at most six digits, so it cannot overflow). */
     public static long parse(String text) {
-        String unit = text.substring(text.length() - 3);
-        long n = Long.parseLong(text.substring(0, text.length() - 3));
-        return switch (unit) {
+        Matcher m = FORM.matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a size: " + text);
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
             case "KiB" -> n * KIB;
             case "MiB" -> n * MIB;
             case "GiB" -> n * GIB;
-            case "TiB" -> n * TIB;
-            default -> throw new IllegalArgumentException(text);
+            default -> n * TIB;
         };
     }
 

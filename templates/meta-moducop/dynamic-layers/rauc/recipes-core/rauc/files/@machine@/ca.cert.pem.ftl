@@ -1,1 +1,1 @@
-[#if p.ota().rauc() && p.ota().keyringPem()??][=p.ota().keyringPem()][/#if]
+[=machine.ota.keyringPem]

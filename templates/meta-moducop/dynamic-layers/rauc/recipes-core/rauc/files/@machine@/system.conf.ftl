@@ -1,22 +1,20 @@
-[#if p.ota().rauc()]
 [=header]
 [system]
-compatible=[=p.ota().compatible()]
+compatible=[=machine.ota.compatible]
 bootloader=uboot
 data-directory=/data/rauc
-boot-attempts=[=attempts]
-boot-attempts-primary=[=attempts]
+boot-attempts=[=distro.bootAttempts]
+boot-attempts-primary=[=distro.bootAttempts]
 
 [keyring]
 path=/etc/rauc/ca.cert.pem
 
 [slot.rootfs.0]
-device=[=m.linuxPartition(slotA.number())]
+device=[=machine.device(machine.slotA)]
 type=ext4
 bootname=A
 
 [slot.rootfs.1]
-device=[=m.linuxPartition(slotB.number())]
+device=[=machine.device(machine.slotB)]
 type=ext4
 bootname=B
-[/#if]

@@ -1,0 +1,196 @@
+package io.moducop.bitbake;
+
+import io.moducop.ExitCode;
+import io.moducop.UserError;
+import io.moducop.layer.LayerGenerator;
+import io.moducop.layer.OutputTree;
+import io.moducop.machine.MachineConfig;
+import io.moducop.profile.Profile;
+import io.moducop.util.AtomicFiles;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * One build, in order: lock file, disk space, engine and image (all checked before anything is
+ * written), the work-directory lock, the sources at the locked commits, the generated layers,
+ * the configuration and kas.yml, bitbake in the container, then the artifacts. Returns the
+ * exit code; user-fixable problems are thrown as UserError with their own exit code.
+ */
+public final class BuildRun {
+
+    private static final int TAIL_LINES = 15;
+
+    private final BuildRequest r;
+    private final PrintWriter out;
+    private final PrintWriter err;
+
+    public BuildRun(BuildRequest request, PrintWriter out, PrintWriter err) {
+        this.r = request;
+        this.out = out;
+        this.err = err;
+    }
+
+    public int execute() throws InterruptedException {
+        Profile p = r.profile();
+        String machine = p.board().name();
+        List<MachineConfig.SourceLayer> repos = p.sourceLayers();
+        java.util.Optional<RaucSigning> signing = RaucSigning.resolve(p, System.getenv(), !r.dryRun());
+        BuildLayout l = r.layout();
+
+        LockFile lock = LockFileIO.read(r.lockFile());
+        lock.checkCovers(repos);
+        DiskSpace.require(l.work(), r.minFreeGib());
+        ContainerBuild engine = ContainerBuild.connect();
+        engine.requireImage(r.image());
+
+        List<String> targets = p.ota().rauc() ? List.of(BuildConfig.IMAGE, BuildConfig.BUNDLE) : List.of(BuildConfig.IMAGE);
+        try (BuildDirLock ignored = BuildDirLock.acquire(l.work())) {
+            r.user().handOverOne(l.work());
+            r.user().handOverOne(l.work().resolve(BuildDirLock.FILE));
+            syncSources(lock, repos);
+            new OutputTree(l.layers(), LayerGenerator.LAYERS).write(new LayerGenerator().generate(List.of(p)), err::println);
+            r.user().handOver(l.layers());
+            writeFiles(l.work(), BuildConfig.files(p.release(), machine, repos, r.settings(), signing));
+            l.script().toFile().setExecutable(true, false);
+            writeFiles(l.work(), new java.util.TreeMap<>(java.util.Map.of("kas.yml",
+                    KasFile.render(machine, lock, repos, targets, r.settings(), p.ota().rauc()).getBytes(StandardCharsets.UTF_8))));
+            for (Path d : List.of(l.downloads(), l.sstate())) {
+                if (!Files.isDirectory(d)) {
+                    Files.createDirectories(d);
+                    r.user().handOver(d);
+                }
+            }
+            List<String> bitbake = new ArrayList<>(List.of("bash", BuildLayout.inContainer("build/moducop-bitbake.sh")));
+            if (r.dryRun()) {
+                bitbake.add("-n");
+            }
+            bitbake.addAll(targets);
+            int code;
+            Path secrets = Files.createTempDirectory("moducop-secrets-");
+            try {
+                java.util.Optional<RaucSigning> staged = signing.isPresent()
+                        ? java.util.Optional.of(signing.get().stage(secrets, r.user())) : java.util.Optional.empty();
+                code = runBitbake(engine, bitbake, staged.map(RaucSigning::mounts).orElse(java.util.Map.of()));
+            } finally {
+                SourceCheckout.deleteTree(secrets);
+            }
+            if (code != 0) {
+                return ExitCode.FAILED;
+            }
+            if (r.dryRun()) {
+                out.println("dry run: bitbake -n " + String.join(" ", targets) + " for " + machine + " resolved; log: " + l.logFile());
+                return ExitCode.OK;
+            }
+            Artifacts.Manifest m = Artifacts.collect(l.deployImages(machine), l.artifacts(), machine, lock,
+                    p.ota().rauc());
+            r.user().handOver(l.artifacts());
+            for (Artifacts.FileEntry f : m.files()) {
+                out.printf("artifact: %s (%d bytes, sha256 %s)%n", l.artifacts().resolve(f.name()), f.size(), f.sha256());
+            }
+            out.println("manifest: " + l.artifacts().resolve("manifest.json"));
+            return ExitCode.OK;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void syncSources(LockFile lock, List<MachineConfig.SourceLayer> repos) {
+        for (MachineConfig.SourceLayer repo : repos) {
+            LockFile.Entry e = lock.entry(repo.name()).orElseThrow();
+            String url = r.mirrors().fetchUrl(repo.name(), e.url());
+            Path dir = r.layout().source(repo.name());
+            SourceCheckout.Result res = SourceCheckout.sync(lock, e, url, dir);
+            out.printf("source %-22s %s %s%s%n", repo.name(), e.commit().substring(0, 12), res.outcome().name().toLowerCase(),
+                    res.outcome() == SourceCheckout.Outcome.UNCHANGED ? "" : " (from " + url + ")");
+            if (res.outcome() == SourceCheckout.Outcome.KEPT_LOCAL_CHANGES) {
+                err.println("warning: " + dir + " has local changes (" + res.localChanges().size()
+                        + " files); building them as they are");
+            }
+            if (res.outcome() == SourceCheckout.Outcome.CLONED || res.outcome() == SourceCheckout.Outcome.UPDATED) {
+                r.user().handOver(r.layout().sources());
+            }
+        }
+        out.flush();
+    }
+
+    private void writeFiles(Path root, SortedMap<String, byte[]> files) throws IOException {
+        for (Map.Entry<String, byte[]> e : files.entrySet()) {
+            AtomicFiles.write(root.resolve(e.getKey()), e.getValue());
+        }
+        for (String f : files.keySet()) {
+            Path p = root.resolve(f);
+            for (Path q = p; q != null && q.startsWith(root) && !q.equals(root); q = q.getParent()) {
+                r.user().handOverOne(q);
+            }
+        }
+    }
+
+    private int runBitbake(ContainerBuild engine, List<String> command, java.util.Map<Path, String> secrets)
+            throws InterruptedException, IOException {
+        BuildLayout l = r.layout();
+        BitbakeProgress progress = new BitbakeProgress();
+        ProgressDisplay display = new ProgressDisplay(out, r.terminal(), r.progressIntervalMillis());
+        display.message("bitbake in " + r.image() + " as " + r.user().spec() + (r.dryRun() ? " (dry run: bitbake -n)" : "")
+                + "; full log: " + l.logFile());
+        int code;
+        try (BufferedWriter log = Files.newBufferedWriter(l.logFile(), StandardCharsets.UTF_8)) {
+            r.user().handOverOne(l.logFile());
+            code = engine.run(new ContainerBuild.Spec(r.image(), l, r.user(), command, secrets), line -> {
+                try {
+                    log.write(line);
+                    log.write('\n');
+                    log.flush(); // the log is the live view for `tail -f`
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                progress.accept(line).ifPresent(c -> display.update(c, System.currentTimeMillis()));
+            });
+        } finally {
+            display.finish();
+        }
+        progress.summary().ifPresent(s -> out.println("bitbake: " + s));
+        if (code != 0) {
+            reportFailure(code, progress);
+        }
+        out.flush();
+        return code;
+    }
+
+    private void reportFailure(int code, BitbakeProgress progress) throws IOException {
+        BuildLayout l = r.layout();
+        err.println("bitbake failed (exit code " + code + "); full log: " + l.logFile());
+        if (progress.failedTasks().isEmpty()) {
+            List<String> lines = Files.readAllLines(l.logFile(), StandardCharsets.UTF_8);
+            List<String> shown = progress.errors().isEmpty() ? lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size())
+                    : progress.errors();
+            shown.forEach(s -> err.println("  | " + s));
+        }
+        for (BitbakeProgress.FailedTask t : progress.failedTasks()) {
+            err.println("failed task: " + t.task());
+            if (t.logFile() == null) {
+                continue;
+            }
+            Path log = l.toHost(t.logFile());
+            err.println("  log: " + log);
+            if (Files.isRegularFile(log)) {
+                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+                lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()).forEach(s -> err.println("  | " + s));
+            }
+        }
+        err.flush();
+    }
+
+    /** Thrown up to the command when the user interrupted the build. */
+    public static UserError interrupted() {
+        return UserError.of("moducop build", "interrupted; the container was stopped and removed", null, ExitCode.INTERRUPTED);
+    }
+}

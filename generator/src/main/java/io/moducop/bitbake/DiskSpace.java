@@ -1,0 +1,38 @@
+package io.moducop.bitbake;
+
+import io.moducop.ExitCode;
+import io.moducop.UserError;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Refuses to start a build that would run out of disk hours later. */
+public final class DiskSpace {
+
+    public static final long GIB = 1L << 30;
+    /** The Yocto manual asks for at least 90 GB for a build with poky; with shared sstate much less is used. */
+    public static final long BUILD_DEFAULT_GIB = 50;
+    /** Parsing and task-graph resolution need the cache and a few logs. */
+    public static final long DRY_RUN_DEFAULT_GIB = 5;
+
+    private DiskSpace() {
+    }
+
+    /** Checks the file system holding {@code dir} (or its nearest existing parent). */
+    public static void require(Path dir, long minGib) {
+        Path p = dir.toAbsolutePath();
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        try {
+            long free = Files.getFileStore(p).getUsableSpace();
+            if (free < minGib * GIB) {
+                throw UserError.of(dir.toString(), String.format("only %.1f GiB free, a build needs at least %d GiB", free / (double) GIB, minGib),
+                        "free space, use --work on a larger disk, or lower the threshold with --min-free-gib", ExitCode.DISK_SPACE);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

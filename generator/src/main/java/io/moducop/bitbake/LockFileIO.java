@@ -1,0 +1,95 @@
+package io.moducop.bitbake;
+
+import io.moducop.IoFailure;
+import io.moducop.util.AtomicFiles;
+import io.moducop.ExitCode;
+import io.moducop.UserError;
+import io.moducop.schema.BoundedFile;
+import io.moducop.schema.SchemaValidator;
+import io.moducop.schema.ValidatedTree;
+import io.moducop.schema.YamlSource;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a lock file as untrusted input (YAML, then profiles/lock.schema.json with strict
+ * patterns, errors as file:line:col) and writes one deterministically (fixed key order).
+ */
+public final class LockFileIO {
+
+    public static final String SCHEMA_RESOURCE = "profiles/lock.schema.json";
+    private static final SchemaValidator SCHEMA = SchemaValidator.fromResource(SCHEMA_RESOURCE);
+
+    private LockFileIO() {
+    }
+
+    /** Reads through {@link YamlSource#read}: bounded, and never opens a directory, device or FIFO. */
+    public static LockFile read(Path path) {
+        String name = path.getFileName().toString();
+        if (!Files.exists(path)) {
+            throw UserError.of(path.toString(), "lock file not found; build never floats to branch heads",
+                    "run: moducop lock <profile> (writes " + name + " from the branch heads), and commit it", ExitCode.LOCK_STALE);
+        }
+        return parse(name, YamlSource.read(path, path.toString()));
+    }
+
+    @SuppressWarnings("unchecked")
+    public static LockFile parse(String name, String text) {
+        ValidatedTree t = SCHEMA.validate(name, YamlSource.parse(name, text));
+        List<LockFile.Entry> entries = new ArrayList<>();
+        List<Map<String, Object>> repos = (List<Map<String, Object>>) t.get("repos");
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < repos.size(); i++) {
+            Map<String, Object> m = repos.get(i);
+            String repoName = (String) m.get("name");
+            var at = t.positionOf("repos[" + i + "].commit");
+            if (seen.contains(repoName)) {
+                var p = t.positionOf("repos[" + i + "].name");
+                throw new UserError(List.of(new io.moducop.Diagnostic(name, p.line(), p.column(),
+                        "repository '" + repoName + "' is listed twice", "one entry per repository")));
+            }
+            seen.add(repoName);
+            entries.add(new LockFile.Entry(repoName, (String) m.get("url"), (String) m.get("branch"),
+                    (String) m.get("commit"), at));
+        }
+        return new LockFile(name, List.copyOf(entries));
+    }
+
+    /** The file's text: a header, then one flow mapping per repository, keys in a fixed order. */
+    public static String format(String profileName, LockFile lock) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# yaml-language-server: $schema=lock.schema.json\n");
+        sb.append("# Written by `moducop lock` for ").append(profileName).append(": the revisions `moducop build` checks out.\n");
+        sb.append("# Commit it. Refresh with `moducop lock` (branch heads); edit only to pin another commit.\n");
+        sb.append("version: 1\n");
+        sb.append("profile: ").append(profileName).append('\n');
+        sb.append("repos:\n");
+        for (LockFile.Entry e : lock.repos()) {
+            sb.append("  - name: ").append(e.name()).append('\n');
+            sb.append("    url: ").append(e.url()).append('\n');
+            sb.append("    branch: \"").append(e.branch()).append("\"\n"); // quoted: a branch such as 2.18 is no number
+            sb.append("    commit: ").append(e.commit()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** Writes next to the target, then renames: a reader never sees half a lock file. */
+    public static boolean write(Path path, String profileName, LockFile lock) {
+        String text = format(profileName, lock);
+        parse(path.getFileName().toString(), text); // what we write must be what we accept
+        try {
+            if (Files.isRegularFile(path) && Files.readString(path).equals(text)) {
+                return false;
+            }
+            AtomicFiles.write(path, text.getBytes(StandardCharsets.UTF_8));
+            return true;
+        } catch (IOException e) {
+            throw IoFailure.of(e, path, "cannot write the lock file");
+        }
+    }
+}

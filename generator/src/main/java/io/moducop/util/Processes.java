@@ -1,0 +1,63 @@
+package io.moducop.util;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a program to completion with its output collected (stderr merged), never reading from a terminal. */
+public final class Processes {
+
+    public record Result(int exitCode, String output) {
+        public boolean ok() {
+            return exitCode == 0;
+        }
+    }
+
+    private Processes() {
+    }
+
+    public static Result run(List<String> command) throws IOException, InterruptedException {
+        return run(command, null, Map.of(), Duration.ofHours(1));
+    }
+
+    /** {@code dir} may be null (the current directory); a program still running after {@code timeout} is killed (exit -1). */
+    public static Result run(List<String> command, Path dir, Map<String, String> env, Duration timeout)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        if (dir != null) {
+            pb.directory(dir.toFile());
+        }
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly().waitFor();
+                return new Result(-1, new String(out.join(), StandardCharsets.UTF_8));
+            }
+            return new Result(p.exitValue(), new String(out.join(), StandardCharsets.UTF_8));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private static byte[] readAll(InputStream in) {
+        try (in) {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            in.transferTo(b);
+            return b.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+#!/bin/sh
+[=header]
+#
+# The slot's health gate. Runs once the boot has settled; marks the booted slot good only when
+# the system is as ModuCop expects it: the data partition mounted (not the tmpfs fallback), every
+# overlay in place, no failed unit. Otherwise it says why and reboots, which uses up one of the
+# slot's [=distro.bootAttempts] tries, so a slot that never becomes healthy falls back to the other one.
+
+PERSISTENT="[#list distro.overlays.persistent as d][=d][#sep] [/#list]"
+VOLATILE="[#list distro.overlays.volatileDirs as d][=d][#sep] [/#list]"
+SETTLE_SECONDS=300
+
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export PATH
+
+problems=
+problem() {
+    echo "moducop-health: $*"
+    problems="$problems
+$*"
+}
+
+slot=
+read -r cmdline < /proc/cmdline
+set -f
+for arg in $cmdline; do
+    case "$arg" in
+        rauc.slot=*) slot=${arg#rauc.slot=} ;;
+    esac
+done
+set +f
+case "$slot" in
+    A | B) ;;
+    *)
+        echo "moducop-health: not booted by the ModuCop boot script (no rauc.slot=A|B): nothing to mark"
+        exit 0
+        ;;
+esac
+
+# Wait until every other start-up job has finished (this unit is one of the jobs itself).
+waited=0
+while [ "$(systemctl list-jobs --no-legend | grep -cv moducop-health.service)" -gt 0 ]; do
+    if [ "$waited" -ge "$SETTLE_SECONDS" ]; then
+        problem "start-up jobs still running after $SETTLE_SECONDS s: $(systemctl list-jobs --no-legend | tr '\n' ';')"
+        break
+    fi
+    sleep 1
+    waited=$((waited + 1))
+done
+
+mounted() { # mounted DIR FSTYPE
+    awk -v d="$1" -v t="$2" '$2 == d && $3 == t { found = 1 } END { exit !found }' /proc/mounts
+}
+
+if [ -e /run/moducop/data-fallback ]; then
+    problem "data partition not in use: $(cat /run/moducop/data-fallback)"
+elif ! mounted /data ext4; then
+    problem "/data is not the ext4 data partition"
+fi
+for dir in $PERSISTENT $VOLATILE; do
+    mounted "$dir" overlay || problem "$dir is not an overlay"
+done
+failed=$(systemctl list-units --state=failed --no-legend --plain | awk '{ print $1 }' | tr '\n' ' ')
+[ -z "$failed" ] || problem "failed units: $failed"
+
+if [ -n "$problems" ]; then
+    echo "moducop-health: slot $slot is not healthy; rebooting to use up this try" > /dev/console
+    systemctl reboot
+    exit 1
+fi
+
+[#if distro.rauc]
+rauc status mark-good || exit 1
+[#else]
+fw_setenv "BOOT_${slot}_LEFT" [=distro.bootAttempts] || exit 1
+[/#if]
+echo "moducop-health: slot $slot is healthy and marked good"

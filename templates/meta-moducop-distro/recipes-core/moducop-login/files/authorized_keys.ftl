@@ -1,0 +1,3 @@
+[#list distro.login.sshKeys as k]
+[=k]
+[/#list]
