@@ -22,9 +22,10 @@ public final class RaspiScenarios {
      * What runs on raspi4b. first-boot, overlays and mark-good are stages of one card's life (one
      * disk, as in ScenarioRunner); fallback and exhausted get their own card.
      */
-    public static final List<String> SCENARIOS = List.of("first-boot", "fallback", "exhausted", "mark-good", "overlays");
+    public static final List<String> SCENARIOS = List.of("first-boot", "fallback", "exhausted", "mark-good",
+            "overlays", "data-missing", "data-foreign", "update", "update-rollback");
 
-    static final List<String> LIFECYCLE = List.of("first-boot", "overlays", "mark-good");
+    static final List<String> LIFECYCLE = List.of("first-boot", "overlays", "mark-good", "update");
 
     private final RaspiMachine machine;
     private final ScenarioRunner.BootFlow flow;
@@ -91,6 +92,9 @@ public final class RaspiScenarios {
         return switch (id) {
             case "fallback" -> fallback(d);
             case "exhausted" -> exhausted(d);
+            case "data-missing" -> dataMissing(d);
+            case "data-foreign" -> dataForeign(d);
+            case "update-rollback" -> updateRollback(d);
             default -> throw new IllegalArgumentException("unknown scenario " + id);
         };
     }
@@ -110,9 +114,13 @@ public final class RaspiScenarios {
         }
 
         void build(boolean bootableA, boolean bootableB) throws IOException {
+            build(bootableA, bootableB, DiskBuilder.Data.BLANK);
+        }
+
+        void build(boolean bootableA, boolean bootableB, DiskBuilder.Data data) throws IOException {
             disks.assemble(sd, disks.bootPartition(flow.bootCmd()),
                     disks.rootSlot("rootA", bootableA, flow.overlayInit()),
-                    disks.rootSlot("rootB", bootableB, flow.overlayInit()), DiskBuilder.Data.BLANK);
+                    disks.rootSlot("rootB", bootableB, flow.overlayInit()), data);
             RaspiMachine.padToSdSize(sd, flow.layout().storage());
         }
 
@@ -233,8 +241,10 @@ public final class RaspiScenarios {
                 + " decremented and saved to uboot.env on the FAT partition; blank data partition formatted");
         Scenario ov = new Scenario("overlays", "overlay init on the Pi's SD card: persistent and tmpfs overlays, read-only root, persistence across a reboot");
         Scenario good = new Scenario("mark-good", "marked good through uboot.env on the boot partition (as fw_setenv does): the counter no longer runs down");
+        Scenario up = new Scenario("update", "update installed to B (BOOT_ORDER/BOOT_B_LEFT set in uboot.env as rauc install does):"
+                + " B runs from " + root("B") + ", configuration follows, B marked good stays");
 
-        BootConsole c = d.boot(first, ov, good);
+        BootConsole c = d.boot(first, ov, good, up);
         first.expectLine(c, "Unable to read \"" + RaspiMachine.ENV_FILE + "\" from mmc0:1", "a new card has no uboot.env: U-Boot's default environment");
         expectPiBoot(first, c);
         expectBootedSlot(first, c, "A");
@@ -248,9 +258,12 @@ public final class RaspiScenarios {
                 "/data is the formatted data partition", data == null ? "no /data mount" : data.toString());
         expectOverlayMounts(ov, c);
 
+        if (!asked.contains("overlays") && !asked.contains("mark-good") && !asked.contains("update")) {
+            return List.of(first.result(d.tail())); // the second boot (a minute here) checks only those
+        }
         // what moducop-health / fw_setenv does on the board: BOOT_A_LEFT back to <attempts> in uboot.env
         d.setEnv(Map.of("BOOT_A_LEFT", left(flow.attempts())));
-        BootConsole second = d.boot(ov, good);
+        BootConsole second = d.boot(ov, good, up);
         good.expectLine(second, "Loading Environment from FAT... OK", "U-Boot read uboot.env as written from outside");
         expectBootedSlot(good, second, "A");
         good.expectLine(second, "ModuCop: booting slot A (tries left: A=" + left(flow.attempts() - 1), "the re-armed counter was used, not the run-down one");
@@ -260,13 +273,73 @@ public final class RaspiScenarios {
         ov.expectLine(second, "BOOTTEST: absent /var/cache/boottest-marker", "a file written to /var/cache did not");
         ov.expectLine(second, "BOOTTEST: absent /var/lib/boottest-marker", "nor one written to /var/lib");
 
+        if (asked.contains("update")) {
+            d.setEnv(Map.of("BOOT_A_LEFT", left(flow.attempts())));
+            raucInstallToB(d);
+            BootConsole b = d.boot(up);
+            expectBootedSlot(up, b, "B");
+            up.expectLine(b, "carrying over slot A's overlays", "slot B's persistent overlays were seeded from slot A");
+            up.expectLine(b, "BOOTTEST: found /etc/boottest-marker written in slot A", "a file written to /etc under A is there under B");
+            d.setEnv(Map.of("BOOT_B_LEFT", left(flow.attempts())));
+            BootConsole again = d.boot(up);
+            expectBootedSlot(up, again, "B");
+            up.expectEnv(d.env(), "BOOT_ORDER", "B A");
+            up.expectEnv(d.env(), "BOOT_B_LEFT", left(flow.attempts() - 1));
+        }
         List<ScenarioResult> out = new ArrayList<>();
-        for (Scenario s : List.of(first, ov, good)) {
+        for (Scenario s : List.of(first, ov, good, up)) {
             if (asked.contains(s.id)) {
                 out.add(s.result(d.tail()));
             }
         }
         return out;
+    }
+
+    /** What rauc install does after writing slot B: B first in BOOT_ORDER, its counter armed, in uboot.env. */
+    private void raucInstallToB(Card d) throws IOException {
+        d.setEnv(Map.of("BOOT_ORDER", "B A", "BOOT_B_LEFT", left(flow.attempts())));
+    }
+
+    private ScenarioResult updateRollback(Card d) throws IOException, InterruptedException {
+        Scenario s = new Scenario("update-rollback", "the updated slot B never comes up: after " + flow.attempts()
+                + " attempts the old slot A runs again, with its own configuration (raspi4b)");
+        d.build(true, false);
+        BootConsole a = d.boot(s);
+        expectBootedSlot(s, a, "A");
+        d.setEnv(Map.of("BOOT_A_LEFT", left(flow.attempts())));
+        raucInstallToB(d);
+        expectFailedAttempts(s, d, "B", flow.attempts(), 1);
+        BootConsole back = d.boot(s);
+        expectBootedSlot(s, back, "A");
+        s.expectLine(back, "BOOTTEST: found /etc/boottest-marker written in slot A", "slot A's /etc is as it was before the update");
+        s.expectEnv(d.env(), "BOOT_B_LEFT", "0");
+        return s.result(d.tail());
+    }
+
+    private ScenarioResult dataMissing(Card d) throws IOException, InterruptedException {
+        Scenario s = new Scenario("data-missing", "no data partition: the system boots on a tmpfs /data and says why (raspi4b)");
+        d.build(true, true, DiskBuilder.Data.MISSING);
+        BootConsole c = d.boot(s);
+        s.expect(c.reachedUserSpace(), "user space ran to the end", null);
+        s.expectLine(c, "data partition " + dataDev() + " does not exist", "console names the missing partition");
+        s.expectLine(c, "/data is a tmpfs", "console warns that nothing is kept");
+        BootConsole.Mount data = c.mounts().get("/data");
+        s.expect(data != null && "tmpfs".equals(data.type()), "/data is a tmpfs", String.valueOf(data));
+        return s.result(d.tail());
+    }
+
+    private ScenarioResult dataForeign(Card d) throws IOException, InterruptedException {
+        Scenario s = new Scenario("data-foreign", "data partition holds a foreign file system: left untouched, tmpfs fallback (raspi4b)");
+        d.build(true, true, DiskBuilder.Data.FOREIGN);
+        String before = disks.dataFingerprint(d.sd);
+        BootConsole c = d.boot(s);
+        s.expect(c.reachedUserSpace(), "user space ran to the end", null);
+        s.expectLine(c, "holds no ext4 file system ModuCop can mount; it was left untouched", "console says why");
+        BootConsole.Mount data = c.mounts().get("/data");
+        s.expect(data != null && "tmpfs".equals(data.type()), "/data is a tmpfs", String.valueOf(data));
+        s.expect(before.equals(disks.dataFingerprint(d.sd)), "the foreign file system was not formatted",
+                "first MiB sha256 " + before.substring(0, 16));
+        return s.result(d.tail());
     }
 
     private void expectOverlayMounts(Scenario s, BootConsole c) {
