@@ -2,7 +2,7 @@
 # install-host-packages.sh - prepare a Debian 12 (bookworm) host for `moducop boot-test`.
 #
 # Idempotent. Must run as root. Steps:
-#   1. enable the arm64 foreign architecture (for `apt-get download` of the guest kernel,
+#   1. enable the arm64 foreign architecture (for `apt-get download` of the guest kernel, u-boot-rpi,
 #      busybox-static and e2fsprogs; nothing arm64 is installed on the host),
 #   2. add a bookworm-backports source if none exists, using the same mirror as the
 #      existing Debian sources (QEMU 7.2 in bookworm has a pflash bug that breaks saveenv;
@@ -101,7 +101,7 @@ apt-get update
 echo "+ apt-get install (host tools)"
 apt-get install -y --no-install-recommends \
     u-boot-qemu u-boot-tools libubootenv-tool \
-    fdisk dosfstools mtools e2fsprogs cpio gzip dpkg xz-utils zstd \
+    fdisk dosfstools mtools e2fsprogs cpio gzip dpkg xz-utils zstd device-tree-compiler \
     mmdebstrap qemu-user-static
 echo "+ apt-get install -t bookworm-backports qemu-system-arm"
 apt-get install -y --no-install-recommends -t bookworm-backports qemu-system-arm

@@ -59,6 +59,12 @@ public record HostAssets(Path cache, Map<String, Path> tools) {
         return prepare(cache, "prepare-system.sh");
     }
 
+    /** prepare-assets.sh, then prepare-raspi.sh: the Pi's own U-Boot and device tree for QEMU raspi4b (RaspiMachine). */
+    public static HostAssets prepareRaspi(Path cache) {
+        prepare(cache, "prepare-assets.sh");
+        return prepare(cache, "prepare-raspi.sh");
+    }
+
     private static HostAssets prepare(Path cache, String scriptName) {
         try {
             Files.createDirectories(cache);

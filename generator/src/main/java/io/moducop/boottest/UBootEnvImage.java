@@ -39,6 +39,12 @@ public final class UBootEnvImage {
 
     /** The saved variables, or empty when the flash holds no valid environment. */
     public static Optional<Map<String, String>> read(Path pflash) throws IOException {
+        return read(pflash, ENV_SIZE);
+    }
+
+    /** As {@link #read(Path)} for an environment of {@code size} bytes (uboot.env on FAT: the board's CONFIG_ENV_SIZE). */
+    public static Optional<Map<String, String>> read(Path pflash, int size) throws IOException {
+        final int ENV_SIZE = size;
         byte[] env = new byte[ENV_SIZE];
         try (RandomAccessFile f = new RandomAccessFile(pflash.toFile(), "r")) {
             f.readFully(env);
@@ -69,6 +75,12 @@ public final class UBootEnvImage {
 
     /** Writes {@code vars} as a valid environment (it replaces the whole environment). */
     public static void write(Path pflash, Map<String, String> vars) throws IOException {
+        write(pflash, vars, ENV_SIZE);
+    }
+
+    /** As {@link #write(Path, Map)} for an environment of {@code size} bytes. */
+    public static void write(Path pflash, Map<String, String> vars, int size) throws IOException {
+        final int ENV_SIZE = size;
         ByteBuffer data = ByteBuffer.allocate(ENV_SIZE - 4);
         for (Map.Entry<String, String> e : vars.entrySet()) {
             data.put((e.getKey() + "=" + e.getValue()).getBytes(StandardCharsets.ISO_8859_1)).put((byte) 0);

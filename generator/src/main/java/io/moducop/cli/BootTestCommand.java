@@ -3,6 +3,7 @@ package io.moducop.cli;
 import io.moducop.UserError;
 import io.moducop.boottest.ScenarioRunner;
 import io.moducop.boottest.HostAssets;
+import io.moducop.boottest.RaspiScenarios;
 import io.moducop.boottest.ScenarioResult;
 import io.moducop.boottest.SystemScenarios;
 import io.moducop.machine.MachineConfigs;
@@ -62,6 +63,9 @@ final class BootTestCommand implements Callable<Integer> {
     @Option(names = {"-j", "--jobs"}, defaultValue = "2", description = "QEMU machines run at once (default: ${DEFAULT-VALUE}).")
     int jobs;
 
+    @Option(names = {"-v", "--verbose"}, description = "Raspberry Pi 4: list the emulation device tree's changes.")
+    boolean verbose;
+
     @Spec
     CommandSpec spec;
 
@@ -71,7 +75,8 @@ final class BootTestCommand implements Callable<Integer> {
         if (loaded.size() != 1) {
             throw UserError.of("boot-test", "boot-test takes one profile, got " + loaded.size(), "run it once per profile");
         }
-        List<String> known = system ? SystemScenarios.SCENARIOS : ScenarioRunner.SCENARIOS;
+        boolean raspi = !system && loaded.size() == 1 && RaspiScenarios.runsOn(loaded.get(0));
+        List<String> known = system ? SystemScenarios.SCENARIOS : raspi ? RaspiScenarios.SCENARIOS : ScenarioRunner.SCENARIOS;
         for (String s : scenarios) {
             if (!known.contains(s)) {
                 throw UserError.of("--scenario", "unknown scenario '" + s + "'" + (system ? " for --system" : ""),
@@ -81,9 +86,13 @@ final class BootTestCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Profile profile = loaded.get(0);
         Profile asked = profile;
+        if (raspi) {
+            return raspi(out, profile);
+        }
         if (!QEMU_BOARD.equals(profile.base().id())) {
             out.printf("%s is for %s: boot-test runs its generated boot logic with the QEMU arm64 board's devices"
-                    + " (virtio disk, ttyAMA0, environment in flash); %s's own device names, firmware and kernel are not exercised.%n",
+                    + " (virtio disk, ttyAMA0, environment in flash); %s's own device names, firmware and kernel are not exercised"
+                    + " (QEMU has no machine for it).%n",
                     profile.source(), profile.base().name(), profile.base().name());
             profile = profile.withBase(MachineConfigs.load(QEMU_BOARD));
         }
@@ -108,6 +117,30 @@ final class BootTestCommand implements Callable<Integer> {
             out.printf("assets: %s (QEMU %s)%n", cacheDir, assets.tools().getOrDefault("qemu-version", Path.of("?")));
             results = new ScenarioRunner(assets, ScenarioRunner.BootFlow.of(profile), workDir).run(ids, jobs);
         }
+        return report(out, results, t0, workDir);
+    }
+
+    /** A Raspberry Pi 4 profile: QEMU raspi4b with the Pi's own U-Boot (RaspiScenarios). */
+    private int raspi(PrintWriter out, Profile profile) throws IOException, InterruptedException {
+        out.printf("%s is for %s: boot-test runs it on QEMU's raspi4b machine with the Pi's own U-Boot"
+                + " (Debian u-boot-rpi, rpi_arm64), boot.scr and uboot.env on the SD card's FAT partition;"
+                + " Linux gets an emulation device tree derived from the stock bcm2711-rpi-4-b.dtb (-v lists the changes).%n",
+                profile.source(), profile.base().name());
+        if (verbose) {
+            RaspiScenarios.emulationNotes().forEach(n -> out.println("  " + n));
+        }
+        Path cacheDir = cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "moducop", "boot-test");
+        long t0 = System.nanoTime();
+        HostAssets assets = HostAssets.prepareRaspi(cacheDir);
+        out.printf("assets: %s (QEMU %s, %s)%n", cacheDir, assets.tools().getOrDefault("qemu-version", Path.of("?")),
+                assets.tool("raspi-u-boot.bin"));
+        Path workDir = work.resolve(profile.board().name() + "-raspi4b");
+        List<String> ids = scenarios.isEmpty() ? RaspiScenarios.SCENARIOS : scenarios;
+        List<ScenarioResult> results = new RaspiScenarios(assets, ScenarioRunner.BootFlow.of(profile), workDir).run(ids, jobs);
+        return report(out, results, t0, workDir);
+    }
+
+    private static int report(PrintWriter out, List<ScenarioResult> results, long t0, Path workDir) {
         int failed = 0;
         for (ScenarioResult r : results) {
             out.printf(Locale.ROOT, "%s %-13s %5.1f s, %d boot%s  %s%n", r.passed() ? "PASS" : "FAIL", r.id(), r.seconds(),
