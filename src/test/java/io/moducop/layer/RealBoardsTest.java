@@ -79,6 +79,14 @@ class RealBoardsTest {
         assertFalse(bootCmd("moducop-qemuarm64").contains("moducop_firmware_args"));
     }
 
+    /** The Pi's U-Boot keeps a saved fdt_addr over the firmware's next one: the script never saves it. */
+    @Test
+    void theFirmwaresDeviceTreeAddressIsNeverSaved() {
+        String pi = bootCmd("moducop-rpi4");
+        assertFalse(pi.lines().anyMatch(l -> l.strip().equals("saveenv")), pi);
+        assertTrue(pi.contains("setenv moducop_saveenv 'setenv moducop_fdt ${fdt_addr}; setenv fdt_addr; saveenv; setenv fdt_addr ${moducop_fdt}'"), pi);
+    }
+
     @Test
     void aReusedCardGetsItsDataPartitionFormatted() {
         for (String m : List.of("moducop-qemuarm64", "moducop-beaglebone", "moducop-rpi4")) {

@@ -8,6 +8,13 @@
 # Counting down needs no setexpr, which not every board's U-Boot has: tries are 1 to 9. The
 # kernel reboots 5 s after a panic (panic=5), so a slot whose kernel panics uses up its tries too.
 
+[#if machine.base.deviceTree.source == "firmware"]
+# ${[=machine.base.deviceTree.address]} is where the firmware put the device tree on this boot. saveenv would
+# freeze it in the environment, and U-Boot keeps a saved value over the firmware's next one:
+# keep it out of what is saved.
+setenv moducop_saveenv 'setenv moducop_fdt ${[=machine.base.deviceTree.address]}; setenv [=machine.base.deviceTree.address]; saveenv; setenv [=machine.base.deviceTree.address] ${moducop_fdt}'
+
+[/#if]
 test -n "${BOOT_ORDER}" || setenv BOOT_ORDER "A B"
 test -n "${BOOT_A_LEFT}" || setenv BOOT_A_LEFT [=distro.bootAttempts]
 test -n "${BOOT_B_LEFT}" || setenv BOOT_B_LEFT [=distro.bootAttempts]
@@ -45,11 +52,19 @@ if test "x${moducop_slot}" = "x"; then
     echo "ModuCop: no slot has a boot attempt left, re-arming A and B"
     setenv BOOT_A_LEFT [=distro.bootAttempts]
     setenv BOOT_B_LEFT [=distro.bootAttempts]
+[#if machine.base.deviceTree.source == "firmware"]
+    run moducop_saveenv
+[#else]
     saveenv
+[/#if]
     reset
 fi
 
+[#if machine.base.deviceTree.source == "firmware"]
+run moducop_saveenv
+[#else]
 saveenv
+[/#if]
 echo "ModuCop: booting slot ${moducop_slot} (tries left: A=${BOOT_A_LEFT} B=${BOOT_B_LEFT})"
 
 [#if machine.base.deviceTree.firmwareBootargs]

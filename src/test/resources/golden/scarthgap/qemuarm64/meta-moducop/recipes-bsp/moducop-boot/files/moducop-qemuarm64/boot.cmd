@@ -8,6 +8,11 @@
 # Counting down needs no setexpr, which not every board's U-Boot has: tries are 1 to 9. The
 # kernel reboots 5 s after a panic (panic=5), so a slot whose kernel panics uses up its tries too.
 
+# ${fdtcontroladdr} is where the firmware put the device tree on this boot. saveenv would
+# freeze it in the environment, and U-Boot keeps a saved value over the firmware's next one:
+# keep it out of what is saved.
+setenv moducop_saveenv 'setenv moducop_fdt ${fdtcontroladdr}; setenv fdtcontroladdr; saveenv; setenv fdtcontroladdr ${moducop_fdt}'
+
 test -n "${BOOT_ORDER}" || setenv BOOT_ORDER "A B"
 test -n "${BOOT_A_LEFT}" || setenv BOOT_A_LEFT 3
 test -n "${BOOT_B_LEFT}" || setenv BOOT_B_LEFT 3
@@ -57,11 +62,11 @@ if test "x${moducop_slot}" = "x"; then
     echo "ModuCop: no slot has a boot attempt left, re-arming A and B"
     setenv BOOT_A_LEFT 3
     setenv BOOT_B_LEFT 3
-    saveenv
+    run moducop_saveenv
     reset
 fi
 
-saveenv
+run moducop_saveenv
 echo "ModuCop: booting slot ${moducop_slot} (tries left: A=${BOOT_A_LEFT} B=${BOOT_B_LEFT})"
 
 setenv bootargs "console=ttyAMA0,115200 root=${moducop_root} rootfstype=ext4 ro rootwait panic=5 init=/sbin/moducop-init moducop.data=/dev/vda4 rauc.slot=${moducop_slot}"
