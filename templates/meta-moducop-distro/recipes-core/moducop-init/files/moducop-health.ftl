@@ -37,9 +37,13 @@ case "$slot" in
         ;;
 esac
 
-# Wait until every other start-up job has finished (this unit is one of the jobs itself).
+# Wait until no other start-up job is running (jobs ordered after this unit wait for it; they
+# must not be waited for).
+running_jobs() {
+    systemctl list-jobs --no-legend | awk '$2 != "moducop-health.service" && $4 == "running"' | grep -c .
+}
 waited=0
-while [ "$(systemctl list-jobs --no-legend | grep -cv moducop-health.service)" -gt 0 ]; do
+while [ "$(running_jobs)" -gt 0 ]; do
     if [ "$waited" -ge "$SETTLE_SECONDS" ]; then
         problem "start-up jobs still running after $SETTLE_SECONDS s: $(systemctl list-jobs --no-legend | tr '\n' ';')"
         break

@@ -1,5 +1,5 @@
 # boot-test --system, mark-good scenario: what the mark-good unit did
-for unit in rauc-mark-good.service moducop-mark-good.service; do
+for unit in moducop-health.service; do
     if systemctl cat "$unit" > /dev/null 2>&1; then
         echo "$unit: $(systemctl show -p ActiveState,Result,ExecMainStatus --value "$unit" | tr '\n' ' ')"
         journalctl -b -u "$unit" --no-pager -o cat | tail -n 5 | sed "s/^/$unit log: /"

@@ -39,8 +39,7 @@ final class PowerCut {
         this.qemu = new Qemu(assets);
         this.gen = gen;
         this.dir = dir;
-        this.init = new String(gen.files().get(io.moducop.layer.LayerGenerator.DISTRO_LAYER
-                + "/recipes-core/moducop-init/files/moducop-init"), java.nio.charset.StandardCharsets.UTF_8);
+        this.init = gen.installed("moducop-init");
     }
 
     private Qemu.Boot boot(Path disk, Path pflash, Qemu.Stop stop, String name) throws IOException, InterruptedException {

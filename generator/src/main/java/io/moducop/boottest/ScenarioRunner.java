@@ -25,11 +25,9 @@ public final class ScenarioRunner {
 
         /** The boot script and overlay init exactly as the generator writes them for {@code p}. */
         public static BootFlow of(io.moducop.profile.Profile p) {
-            java.util.SortedMap<String, byte[]> files = new io.moducop.layer.LayerGenerator().generate(List.of(p));
-            String bootCmd = io.moducop.layer.LayerGenerator.BSP_LAYER + "/recipes-bsp/moducop-boot/files/" + p.board().name() + "/boot.cmd";
-            String init = io.moducop.layer.LayerGenerator.DISTRO_LAYER + "/recipes-core/moducop-init/files/moducop-init";
-            return new BootFlow(new String(files.get(bootCmd), java.nio.charset.StandardCharsets.UTF_8),
-                    new String(files.get(init), java.nio.charset.StandardCharsets.UTF_8), p.bootAttempts(), p.base(), p.layout());
+            io.moducop.layer.GeneratedLayers layers = io.moducop.layer.GeneratedLayers.of(List.of(p));
+            String m = p.board().name();
+            return new BootFlow(layers.bootScript(m), layers.installed(m, "moducop-init"), p.bootAttempts(), p.base(), p.layout());
         }
     }
 
@@ -236,7 +234,7 @@ public final class ScenarioRunner {
                 "/data is the formatted data partition", data == null ? "no /data mount" : data.toString());
         expectOverlayMounts(ov, c);
 
-        // what moducop-mark-good / rauc-mark-good does on the device: BOOT_A_LEFT back to <attempts>
+        // what the health gate (moducop-health) does on a healthy device: BOOT_A_LEFT back to <attempts>
         markGood(d, "A");
         BootConsole second = d.boot(ov, good, up);
         expectBootedSlot(good, second, "A");
@@ -297,7 +295,7 @@ public final class ScenarioRunner {
         UBootEnvImage.update(d.pflash, Map.of("BOOT_ORDER", "B A", "BOOT_B_LEFT", left(flow.attempts())));
     }
 
-    /** What rauc-mark-good does on a good boot of SLOT: its counter back to boot-attempts. */
+    /** What moducop-health does on a healthy boot of SLOT: its counter back to boot-attempts. */
     private void markGood(Device d, String slot) throws IOException {
         UBootEnvImage.update(d.pflash, Map.of("BOOT_" + slot + "_LEFT", left(flow.attempts())));
     }

@@ -1,5 +1,6 @@
 package io.moducop.boottest;
 
+import io.moducop.layer.GeneratedLayers;
 import io.moducop.layer.LayerGenerator;
 import io.moducop.profile.Profile;
 import java.io.IOException;
@@ -44,34 +45,41 @@ public final class SystemScenarios {
     static final List<String> DEAD_END = List.of("You are in emergency mode", "Cannot open access to console, the root account is locked",
             "Kernel panic - not syncing", "INITRAMFS-ERROR:");
 
-    /** What is under test: the generated files, and the profile they were generated from. */
-    public record Generated(Profile profile, SortedMap<String, byte[]> files, String fstab, String bootCmd) {
+    /** What is under test: the generated layers, and the profile they were generated from. */
+    public record Generated(Profile profile, GeneratedLayers layers, String fstab, String bootCmd) {
 
         /**
          * {@code profile} is the one boot-test runs (on QEMU's board); {@code asked} the one the user
          * named: the fstab comes from the wks generated for it, as wic would write it into its image.
          */
         public static Generated of(Profile profile, Profile asked) {
-            SortedMap<String, byte[]> files = new LayerGenerator().generate(List.of(profile));
-            SortedMap<String, byte[]> askedFiles = asked == profile ? files : new LayerGenerator().generate(List.of(asked));
-            String wks = new String(askedFiles.get(LayerGenerator.BSP_LAYER + "/wic/" + asked.board().name() + ".wks"), StandardCharsets.UTF_8);
-            String bootCmd = new String(files.get(LayerGenerator.BSP_LAYER + "/recipes-bsp/moducop-boot/files/" + profile.board().name()
-                    + "/boot.cmd"), StandardCharsets.UTF_8);
-            return new Generated(profile, files, WicFstab.of(wks), bootCmd);
+            GeneratedLayers layers = GeneratedLayers.of(List.of(profile));
+            GeneratedLayers askedLayers = asked == profile ? layers : GeneratedLayers.of(List.of(asked));
+            return new Generated(profile, layers, WicFstab.of(askedLayers.wks(asked.board().name())),
+                    layers.bootScript(profile.board().name()));
+        }
+
+        public SortedMap<String, byte[]> files() {
+            return layers.files();
+        }
+
+        /** The content of a file the machine's recipes install (e.g. system.conf). */
+        public String installed(String name) {
+            return layers.installed(profile.board().name(), name);
         }
 
         public Generated withFile(String path, byte[] content) {
-            SortedMap<String, byte[]> f = new java.util.TreeMap<>(files);
+            SortedMap<String, byte[]> f = new java.util.TreeMap<>(layers.files());
             if (content == null) {
                 f.remove(path);
             } else {
                 f.put(path, content);
             }
-            return new Generated(profile, f, fstab, bootCmd);
+            return new Generated(profile, new GeneratedLayers(layers.model(), f), fstab, bootCmd);
         }
 
         public Generated withFstab(String fstab) {
-            return new Generated(profile, files, fstab, bootCmd);
+            return new Generated(profile, layers, fstab, bootCmd);
         }
     }
 
@@ -101,8 +109,8 @@ public final class SystemScenarios {
     }
 
     DiskBuilder.SystemSpec spec(String variant) throws IOException {
-        return new DiskBuilder.SystemSpec(GuestFiles.of(gen.profile(), gen.files()), gen.fstab(),
-                GuestFiles.enabledUnits(gen.files()), keyring, variant, harnessFiles());
+        return new DiskBuilder.SystemSpec(GuestFiles.of(gen), gen.fstab(), LayerGenerator.enabledUnits(), keyring, variant,
+                harnessFiles());
     }
 
     /** The environment flash bank as the guest sees it: Debian's arm64 kernel has no CFI flash driver. */
@@ -112,16 +120,12 @@ public final class SystemScenarios {
     List<DiskBuilder.HarnessFile> harnessFiles() throws IOException {
         List<DiskBuilder.HarnessFile> h = new ArrayList<>();
         if (gen.profile().ota().rauc()) {
-            h.add(new DiskBuilder.HarnessFile("/usr/lib/systemd/system/rauc-mark-good.service", 0644,
-                    resource("boottest/system/rauc-mark-good.service"), true,
-                    "meta-rauc's rauc package installs and enables rauc-mark-good.service; Debian's rauc-service has none"));
             h.add(new DiskBuilder.HarnessFile("/usr/lib/modules-load.d/moducop-boottest-rauc.conf", 0644,
                     "# boot-test: built into linux-yocto by meta-rauc's rauc.cfg; modules in Debian's kernel\nloop\nsquashfs\ndm_mod\ndm_verity\n",
                     false, "meta-rauc's kernel fragment (rauc.cfg) builds loop, squashfs, dm and dm-verity into linux-yocto;"
                             + " Debian's kernel has them as modules that the bundle mount does not load"));
         }
-        String generated = new String(gen.files().get(LayerGenerator.BSP_LAYER + "/recipes-bsp/moducop-boot/files/"
-                + gen.profile().board().name() + "/fw_env.config"), StandardCharsets.UTF_8);
+        String generated = gen.installed("fw_env.config");
         String line = generated.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).findFirst().orElse("");
         String[] f = line.trim().split("\\s+");
         if (f.length >= 3 && f[0].startsWith("/dev/mtd")) {
@@ -350,9 +354,10 @@ public final class SystemScenarios {
 
     private ScenarioResult markGood(Device d) throws IOException, InterruptedException {
         int attempts = gen.profile().bootAttempts();
-        String unit = gen.profile().ota().rauc() ? "rauc-mark-good.service" : "moducop-mark-good.service";
-        Scenario s = new Scenario("mark-good", "the real mark-good unit (" + unit + ") re-arms the booted slot's counter"
-                + " in the environment flash, read back from the host");
+        String unit = "moducop-health.service";
+        Scenario s = new Scenario("mark-good", "the generated health gate (" + unit + ") finds the system healthy and re-arms"
+                + " the booted slot's counter in the environment flash (" + (gen.profile().ota().rauc() ? "rauc status mark-good" : "fw_setenv")
+                + "), read back from the host");
         d.build();
         d.taskResource("mark-good.sh");
         BootConsole c = d.boot(s);
@@ -374,8 +379,7 @@ public final class SystemScenarios {
      * and version, [bundle] format=verity, [image.rootfs] filename=rootfs.ext4; signed by rauc.
      */
     Path bundle(Path out, Path rootfsExt4, Path keys) throws IOException {
-        String conf = new String(gen.files().get(LayerGenerator.BSP_LAYER + "/dynamic-layers/rauc/recipes-core/rauc/files/"
-                + gen.profile().board().name() + "/system.conf"), StandardCharsets.UTF_8);
+        String conf = gen.installed("system.conf");
         String compatible = conf.lines().filter(l -> l.startsWith("compatible=")).map(l -> l.substring(11)).findFirst()
                 .orElseThrow(() -> new IOException("no compatible= in the generated system.conf"));
         Path content = out.resolveSibling(out.getFileName() + ".content");
