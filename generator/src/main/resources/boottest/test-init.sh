@@ -1,7 +1,8 @@
 #!/bin/sh
 # boot-test's stand-in for systemd: moducop-init execs it as /sbin/init once the data
 # partition and overlays are set up. It reports what the system looks like on the console
-# (lines starting with BOOTTEST:), leaves markers for the next boot, and powers off.
+# (lines starting with BOOTTEST:), leaves markers for the next boot in each of the profile's
+# overlays (listed in /boottest-overlays by the harness), and powers off.
 echo "BOOTTEST: start"
 read -r cmdline < /proc/cmdline
 echo "BOOTTEST: cmdline $cmdline"
@@ -11,7 +12,12 @@ done < /proc/mounts
 for link in /var/log /var/run; do
     echo "BOOTTEST: resolves $link $(readlink -f "$link")"
 done
-for marker in /etc/boottest-marker /root/boottest-marker /var/cache/boottest-marker /var/lib/boottest-marker; do
+markers=
+while read -r kind dir; do
+    markers="$markers $dir/boottest-marker"
+    [ -n "$kind" ]
+done < /boottest-overlays
+for marker in $markers; do
     if [ -f "$marker" ]; then
         echo "BOOTTEST: found $marker $(cat "$marker")"
     else
@@ -27,7 +33,7 @@ slot=unknown
 for arg in $cmdline; do
     case "$arg" in rauc.slot=*) slot=${arg#rauc.slot=} ;; esac
 done
-for marker in /etc/boottest-marker /root/boottest-marker /var/cache/boottest-marker /var/lib/boottest-marker; do
+for marker in $markers; do
     echo "written in slot $slot" > "$marker" || echo "BOOTTEST: cannot write $marker"
 done
 sync

@@ -53,13 +53,27 @@ class BootTestTest {
         assertTrue(r.out().contains("rauc.slot=A"), r.out());
     }
 
+    /** The overlays checked are the profile's own: with fewer overlays, the scenario checks those and passes. */
+    @Test
+    void theOverlaysCheckedAreTheProfilesOwn() throws IOException {
+        Path p = work.resolve("fewer-overlays.yaml");
+        java.nio.file.Files.writeString(p, java.nio.file.Files.readString(Path.of("profiles/qemuarm64.yaml"))
+                + "overlays: { persistent: [/etc], volatile: [/var/cache] }\n");
+        Cli r = Cli.run("boot-test", "--cache", cache.toString(), "--work", work.resolve("w").toString(),
+                "--scenario", "overlays", p.toString());
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        assertTrue(r.out().contains("/etc is an overlay with its upper directory on the data partition"), r.out());
+        assertFalse(r.out().contains("/root is an overlay"), "/root is no overlay in this profile: " + r.out());
+        assertTrue(r.out().contains("a file written to /var/cache did not"), r.out());
+    }
+
     /** The harness can fail: a boot script that never counts down must fail the fallback scenario. */
     @Test
     void aBootScriptThatNeverDecrementsFailsTheFallbackScenario() throws IOException, InterruptedException {
         ScenarioRunner.BootFlow good = ScenarioRunner.BootFlow.of(ProfileLoader.loadDefault());
         String broken = good.bootCmd().replaceAll("setenv BOOT_A_LEFT [0-8]\n", "setenv BOOT_A_LEFT \\${BOOT_A_LEFT}\n");
         assertFalse(broken.equals(good.bootCmd()), "the mutation must change the script");
-        ScenarioRunner.BootFlow flow = new ScenarioRunner.BootFlow(broken, good.overlayInit(), good.attempts(), good.board(), good.layout());
+        ScenarioRunner.BootFlow flow = new ScenarioRunner.BootFlow(broken, good.overlayInit(), good.attempts(), good.board(), good.layout(), good.overlays());
         List<ScenarioResult> results = new ScenarioRunner(HostAssets.prepare(cache), flow, work).run(List.of("fallback"), 1);
         ScenarioResult r = results.get(0);
         assertFalse(r.passed(), "a script that never decrements BOOT_A_LEFT must not pass: " + r);

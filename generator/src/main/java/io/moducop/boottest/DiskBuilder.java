@@ -65,8 +65,12 @@ final class DiskBuilder {
      * /sbin/moducop-init and boot-test's reporter as /sbin/init. {@code bootable} false leaves out
      * the kernel, so U-Boot's load fails as on a slot holding no system.
      */
-    synchronized Path rootSlot(String label, boolean bootable, String overlayInit) throws IOException {
-        String key = label + (bootable ? "-ok-" : "-broken-") + sha256(overlayInit);
+    synchronized Path rootSlot(String label, boolean bootable, ScenarioRunner.BootFlow flow) throws IOException {
+        String overlayInit = flow.overlayInit();
+        StringBuilder overlays = new StringBuilder();
+        flow.overlays().persistent().forEach(d -> overlays.append("persistent ").append(d).append('\n'));
+        flow.overlays().volatileDirs().forEach(d -> overlays.append("volatile ").append(d).append('\n'));
+        String key = label + (bootable ? "-ok-" : "-broken-") + sha256(overlayInit + overlays);
         return images.computeIfAbsent(key, k -> build(() -> {
             Path dir = work.resolve(k + ".d");
             run("rm", "-rf", dir.toString());
@@ -83,6 +87,7 @@ final class DiskBuilder {
                 writeExecutable(dir.resolve("sbin/init"), new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
             Files.writeString(dir.resolve("etc/moducop/rootfs-id"), "boottest-" + label + "\n");
+            Files.writeString(dir.resolve("boottest-overlays"), overlays); // the profile's overlays, for the reporter
             Path img = work.resolve(k + ".img");
             Files.deleteIfExists(img);
             run(assets.tool("mkfs.ext4").toString(), "-q", "-F", "-L", label, "-E", "root_owner=0:0", "-d", dir.toString(),

@@ -1,5 +1,6 @@
 package io.moducop.boottest;
 
+import io.moducop.profile.Profile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ final class PowerCut {
     private final Qemu qemu;
     private final SystemScenarios.Generated gen;
     private final Path dir;
-    private final String init;
+    private final ScenarioRunner.BootFlow flow;
 
     PowerCut(HostAssets assets, DiskBuilder disks, SystemScenarios.Generated gen, Path dir) {
         this.assets = assets;
@@ -39,7 +40,9 @@ final class PowerCut {
         this.qemu = new Qemu(assets);
         this.gen = gen;
         this.dir = dir;
-        this.init = gen.installed("moducop-init");
+        Profile p = gen.profile();
+        this.flow = new ScenarioRunner.BootFlow(gen.bootCmd(), gen.installed("moducop-init"), p.bootAttempts(), p.base(),
+                p.layout(), p.overlays());
     }
 
     private Qemu.Boot boot(Path disk, Path pflash, Qemu.Stop stop, String name) throws IOException, InterruptedException {
@@ -55,8 +58,8 @@ final class PowerCut {
 
     /** A fresh board: both slots bootable, blank data partition, blank environment. */
     private void fresh(Path disk, Path pflash) throws IOException {
-        disks.assemble(disk, disks.bootPartition(gen.bootCmd()), disks.rootSlot("rootA", true, init),
-                disks.rootSlot("rootA", true, init), DiskBuilder.Data.BLANK);
+        disks.assemble(disk, disks.bootPartition(gen.bootCmd()), disks.rootSlot("rootA", true, flow),
+                disks.rootSlot("rootA", true, flow), DiskBuilder.Data.BLANK);
         UBootEnvImage.createBlank(pflash);
     }
 
@@ -77,7 +80,7 @@ final class PowerCut {
         Path updatedPflash = dir.resolve("updated-pflash.img");
         run("cp", "--sparse=always", base.toString(), updated.toString());
         run("cp", basePflash.toString(), updatedPflash.toString());
-        DiskBuilder.copyInto(disks.rootSlot("rootB", true, init), updated, disks.layout().part("rootB").start());
+        DiskBuilder.copyInto(disks.rootSlot("rootB", true, flow), updated, disks.layout().part("rootB").start());
         int attempts = gen.profile().bootAttempts();
         UBootEnvImage.update(updatedPflash, Map.of("BOOT_ORDER", "B A", "BOOT_B_LEFT", Integer.toString(attempts), "bootdelay", "0"));
         Path calib = dir.resolve("calibrate-update.img");

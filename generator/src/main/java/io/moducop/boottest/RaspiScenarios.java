@@ -119,8 +119,8 @@ public final class RaspiScenarios {
 
         void build(boolean bootableA, boolean bootableB, DiskBuilder.Data data) throws IOException {
             disks.assemble(sd, disks.bootPartition(flow.bootCmd()),
-                    disks.rootSlot("rootA", bootableA, flow.overlayInit()),
-                    disks.rootSlot("rootB", bootableB, flow.overlayInit()), data);
+                    disks.rootSlot("rootA", bootableA, flow),
+                    disks.rootSlot("rootB", bootableB, flow), data);
             RaspiMachine.padToSdSize(sd, flow.layout().storage());
         }
 

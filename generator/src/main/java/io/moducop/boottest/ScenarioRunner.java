@@ -21,13 +21,15 @@ import java.util.concurrent.Future;
 public final class ScenarioRunner {
 
     /** The generated files under test and the board facts the checks expect. */
-    public record BootFlow(String bootCmd, String overlayInit, int attempts, MachineConfig board, PartitionLayout layout) {
+    public record BootFlow(String bootCmd, String overlayInit, int attempts, MachineConfig board, PartitionLayout layout,
+            io.moducop.profile.Profile.Overlays overlays) {
 
         /** The boot script and overlay init exactly as the generator writes them for {@code p}. */
         public static BootFlow of(io.moducop.profile.Profile p) {
             io.moducop.layer.GeneratedLayers layers = io.moducop.layer.GeneratedLayers.of(List.of(p));
             String m = p.board().name();
-            return new BootFlow(layers.bootScript(m), layers.installed(m, "moducop-init"), p.bootAttempts(), p.base(), p.layout());
+            return new BootFlow(layers.bootScript(m), layers.installed(m, "moducop-init"), p.bootAttempts(), p.base(), p.layout(),
+                    p.overlays());
         }
     }
 
@@ -113,8 +115,8 @@ public final class ScenarioRunner {
 
         void build(boolean bootableA, boolean bootableB, DiskBuilder.Data data) throws IOException {
             disks.assemble(disk, disks.bootPartition(flow.bootCmd()),
-                    disks.rootSlot("rootA", bootableA, flow.overlayInit()),
-                    disks.rootSlot("rootB", bootableB, flow.overlayInit()), data);
+                    disks.rootSlot("rootA", bootableA, flow),
+                    disks.rootSlot("rootB", bootableB, flow), data);
         }
 
         /** One power cycle, counted for every scenario whose checks read it. */
@@ -239,10 +241,12 @@ public final class ScenarioRunner {
         BootConsole second = d.boot(ov, good, up);
         expectBootedSlot(good, second, "A");
         good.expectEnv(d.env(), "BOOT_A_LEFT", left(flow.attempts() - 1));
-        ov.expectLine(second, "BOOTTEST: found /etc/boottest-marker", "a file written to /etc survived the reboot");
-        ov.expectLine(second, "BOOTTEST: found /root/boottest-marker", "a file written to /root survived the reboot");
-        ov.expectLine(second, "BOOTTEST: absent /var/cache/boottest-marker", "a file written to /var/cache did not");
-        ov.expectLine(second, "BOOTTEST: absent /var/lib/boottest-marker", "nor one written to /var/lib");
+        for (String p : flow.overlays().persistent()) {
+            ov.expectLine(second, "BOOTTEST: found " + p + "/boottest-marker", "a file written to " + p + " survived the reboot");
+        }
+        for (String v : flow.overlays().volatileDirs()) {
+            ov.expectLine(second, "BOOTTEST: absent " + v + "/boottest-marker", "a file written to " + v + " did not");
+        }
 
         if (asked.contains("update")) {
             markGood(d, "A");
@@ -270,13 +274,13 @@ public final class ScenarioRunner {
         Map<String, BootConsole.Mount> m = c.mounts();
         s.expect(c.has("BOOTTEST: rootfs read-only"), "root file system is read-only",
                 m.containsKey("/") ? m.get("/").toString() : "");
-        for (String dir : List.of("/etc", "/root")) {
+        for (String dir : flow.overlays().persistent()) {
             BootConsole.Mount o = m.get(dir);
             String upper = o == null ? null : o.option("upperdir");
             s.expect(o != null && "overlay".equals(o.type()) && ("/data/overlay/A" + dir + "/upper").equals(upper),
                     dir + " is an overlay with its upper directory on the data partition", String.valueOf(o));
         }
-        for (String dir : List.of("/var/cache", "/var/lib", "/var/spool")) {
+        for (String dir : flow.overlays().volatileDirs()) {
             BootConsole.Mount o = m.get(dir);
             String upper = o == null ? null : o.option("upperdir");
             s.expect(o != null && "overlay".equals(o.type()) && upper != null && upper.startsWith("/var/volatile/"),
