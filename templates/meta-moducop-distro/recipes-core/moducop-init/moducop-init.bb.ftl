@@ -22,7 +22,9 @@ do_install() {
 [#list installs("moducop-init") as i]
     install -D -m [=i.mode] ${S}/[=i.name] ${D}[=i.target]
 [/#list]
-    install -d ${D}/data
+[#list dirs("moducop-init") as d]
+    install -d -m [=d.mode] ${D}[=d.target]
+[/#list]
 }
 
 FILES:${PN} += "/data ${systemd_unitdir}/system.conf.d"

@@ -11,7 +11,9 @@ SRC_URI = " \
 S = "[=distro.release.sources()]"
 
 do_install() {
-    install -d -m 0700 ${D}${ROOT_HOME}/.ssh
+[#list dirs("moducop-login") as d]
+    install -d -m [=d.mode] ${D}[=d.target]
+[/#list]
 [#list installs("moducop-login") as i]
     install -D -m [=i.mode] ${S}/[=i.name] ${D}[=i.target]
 [/#list]

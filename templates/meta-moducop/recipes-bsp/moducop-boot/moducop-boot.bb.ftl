@@ -30,7 +30,9 @@ do_install() {
 [#list installs("moducop-boot") as i]
     install -D -m [=i.mode] ${S}/[=i.name] ${D}[=i.target]
 [/#list]
-    install -d ${D}/uboot
+[#list dirs("moducop-boot") as d]
+    install -d -m [=d.mode] ${D}[=d.target]
+[/#list]
 }
 FILES:${PN} += "/uboot"
 

@@ -22,12 +22,14 @@ class InstallManifestTest {
         List<Install> installs = LayerGenerator.installs(model, model.machines().get(0));
         assertTrue(installs.size() >= 6, installs.toString());
         for (Install i : installs) {
-            assertTrue(files.containsKey(i.file()), i.file() + " is installed but not generated");
+            assertTrue(i.directory() || files.containsKey(i.file()), i.file() + " is installed but not generated");
             assertTrue(i.path().startsWith("/"), i.path());
         }
         String init = new String(files.get("meta-moducop-distro/recipes-core/moducop-init/moducop-init.bb"), StandardCharsets.UTF_8);
         assertTrue(init.contains("install -D -m 0755 ${S}/moducop-init ${D}${base_sbindir}/moducop-init"), init);
-        assertEquals("/usr/sbin/moducop-init", installs.stream().filter(i -> i.name().equals("moducop-init")).findFirst().orElseThrow().path());
+        assertEquals("/usr/sbin/moducop-init", installs.stream().filter(i -> !i.directory() && i.name().equals("moducop-init"))
+                .findFirst().orElseThrow().path());
+        assertTrue(installs.stream().anyMatch(i -> i.directory() && i.path().equals("/uboot")), "uboot.mount's mount point");
         String boot = new String(files.get("meta-moducop/recipes-bsp/moducop-boot/moducop-boot.bb"), StandardCharsets.UTF_8);
         assertTrue(boot.contains("install -D -m 0644 ${S}/fw_env.config ${D}${sysconfdir}/fw_env.config"), boot);
     }

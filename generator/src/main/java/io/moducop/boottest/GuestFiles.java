@@ -20,11 +20,14 @@ public final class GuestFiles {
 
     public static List<Entry> of(SystemScenarios.Generated gen) {
         List<Entry> out = new ArrayList<>();
-        // moducop-init.bb: install -d /data; moducop-login.bb: install -d -m 0700 /root/.ssh
-        out.add(new Entry(null, "/data", 0755, null, true));
-        out.add(new Entry(null, "/root/.ssh", 0700, null, true));
-        for (Install i : gen.layers().installs(gen.profile().board().name())) {
-            byte[] content = gen.files().get(i.file());
+        List<Install> installs = gen.layers().installs(gen.profile().board().name());
+        for (Install i : installs) {
+            if (i.directory()) {
+                out.add(new Entry(null, i.path(), Integer.parseInt(i.mode(), 8), null, true));
+            }
+        }
+        for (Install i : installs) {
+            byte[] content = i.directory() ? null : gen.files().get(i.file());
             if (content != null) { // a test may have removed a file to show that a scenario notices
                 out.add(new Entry(i.file(), i.path(), Integer.parseInt(i.mode(), 8), content, false));
             }

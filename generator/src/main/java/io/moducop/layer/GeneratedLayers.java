@@ -41,7 +41,7 @@ public record GeneratedLayers(LayerModel model, SortedMap<String, byte[]> files)
 
     /** The content of the installed file named {@code name} (e.g. moducop-init, system.conf). */
     public String installed(String machine, String name) {
-        return installs(machine).stream().filter(i -> i.name().equals(name)).findFirst()
+        return installs(machine).stream().filter(i -> !i.directory() && i.name().equals(name)).findFirst()
                 .map(i -> text(i.file()))
                 .orElseThrow(() -> new IllegalArgumentException(machine + " installs no generated " + name));
     }

@@ -59,6 +59,9 @@ public final class LayerGenerator {
             new Install("moducop-boot", BSP_LAYER + "/recipes-bsp/moducop-boot/files/" + MACHINE + "/uboot.mount",
                     "${systemd_system_unitdir}/uboot.mount", "0644"),
             new Install("rauc-conf", RAUC_FILES + "system.conf", "${sysconfdir}/rauc/system.conf", "0644"),
+            new Install("moducop-init", null, "/data", "0755"),
+            new Install("moducop-login", null, "${ROOT_HOME}/.ssh", "0700"),
+            new Install("moducop-boot", null, "/uboot", "0755"),
             new Install("rauc-conf", RAUC_FILES + "ca.cert.pem", "${sysconfdir}/rauc/ca.cert.pem", "0644"));
 
     /** A systemd unit a recipe enables (SYSTEMD_SERVICE); boot-test's guest enables the same ones. */
@@ -83,16 +86,22 @@ public final class LayerGenerator {
             return String.join(" ", UNITS.stream().filter(u -> u.recipe().equals(recipe)).map(EnabledUnit::unit).toList());
         }
 
-        /** The files {@code recipe} installs, for its do_install. */
+        /** The files {@code recipe} installs, for its SRC_URI and do_install. */
         public List<Install> installs(String recipe) {
-            return INSTALLS.stream().filter(i -> i.recipe().equals(recipe) && wanted(i.file(), distro, machine)).toList();
+            return INSTALLS.stream().filter(i -> i.recipe().equals(recipe) && !i.directory() && wanted(i.file(), distro, machine))
+                    .toList();
+        }
+
+        /** The directories {@code recipe} creates, for its do_install and FILES. */
+        public List<Install> dirs(String recipe) {
+            return INSTALLS.stream().filter(i -> i.recipe().equals(recipe) && i.directory()).toList();
         }
     }
 
     /** The generated files {@code machine}'s root file system holds, with the paths they are installed at. */
     public static List<Install> installs(LayerModel model, Machine machine) {
-        return INSTALLS.stream().filter(i -> wanted(i.file(), model.distro(), machine))
-                .map(i -> new Install(i.recipe(), i.file().replace(MACHINE, machine.name()), i.target(), i.mode()))
+        return INSTALLS.stream().filter(i -> i.directory() || wanted(i.file(), model.distro(), machine))
+                .map(i -> i.directory() ? i : new Install(i.recipe(), i.file().replace(MACHINE, machine.name()), i.target(), i.mode()))
                 .toList();
     }
 

@@ -3,10 +3,10 @@ package io.moducop.model;
 import java.util.Map;
 
 /**
- * One generated file that ends up in the root file system: which recipe installs it, the file in
- * the layer (relative to the output directory), where it goes (as the recipe writes it, with
- * bitbake's directory variables) and its mode. The recipes' do_install and boot-test's guest are
- * both made from these, so they cannot disagree.
+ * One generated file (or, with {@code file} null, a directory) that ends up in the root file
+ * system: which recipe installs it, the file in the layer (relative to the output directory),
+ * where it goes (as the recipe writes it, with bitbake's directory variables) and its mode. The
+ * recipes' do_install and boot-test's guest are both made from these, so they cannot disagree.
  */
 public record Install(String recipe, String file, String target, String mode) {
 
@@ -21,6 +21,10 @@ public record Install(String recipe, String file, String target, String mode) {
             "${systemd_unitdir}", "/usr/lib/systemd",
             "${datadir}", "/usr/share",
             "${ROOT_HOME}", "/root");
+
+    public boolean directory() {
+        return file == null;
+    }
 
     /** The file's name in the recipe's sources. */
     public String name() {

@@ -24,7 +24,7 @@ do_install() {
     install -D -m 0755 ${S}/moducop-health ${D}${sbindir}/moducop-health
     install -D -m 0644 ${S}/moducop-health.service ${D}${systemd_system_unitdir}/moducop-health.service
     install -D -m 0644 ${S}/moducop-watchdog.conf ${D}${systemd_unitdir}/system.conf.d/moducop-watchdog.conf
-    install -d ${D}/data
+    install -d -m 0755 ${D}/data
 }
 
 FILES:${PN} += "/data ${systemd_unitdir}/system.conf.d"

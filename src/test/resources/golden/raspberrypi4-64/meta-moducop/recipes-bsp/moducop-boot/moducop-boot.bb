@@ -28,7 +28,7 @@ do_compile() {
 do_install() {
     install -D -m 0644 ${S}/fw_env.config ${D}${sysconfdir}/fw_env.config
     install -D -m 0644 ${S}/uboot.mount ${D}${systemd_system_unitdir}/uboot.mount
-    install -d ${D}/uboot
+    install -d -m 0755 ${D}/uboot
 }
 FILES:${PN} += "/uboot"
 
