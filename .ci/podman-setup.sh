@@ -32,7 +32,7 @@ done
 if ((${#missing[@]} > 0)); then
     log "installing: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2
+    apt-get update -qq >&2 || echo "podman-setup: apt-get update reported errors; continuing" >&2
     apt-get install -y -qq "${missing[@]}" >&2
 else
     log "packages already installed"

@@ -95,7 +95,8 @@ fi
 
 # 3. update
 echo "+ apt-get update"
-apt-get update
+# A mirror in the middle of a sync fails one index now and then; the lists there are still serve.
+apt-get update || echo "install-host-packages.sh: apt-get update reported errors; continuing with the package lists there are" >&2
 
 # 4. host packages
 echo "+ apt-get install (host tools)"
