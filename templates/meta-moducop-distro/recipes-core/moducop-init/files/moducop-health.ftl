@@ -4,7 +4,7 @@
 # The slot's health gate. Runs once the boot has settled; marks the booted slot good only when
 # the system is as ModuCop expects it: the data partition mounted (not the tmpfs fallback), every
 # overlay in place, no failed unit. Otherwise it says why and reboots, which uses up one of the
-# slot's [=distro.bootAttempts] tries, so a slot that never becomes healthy falls back to the other one.
+# slot's tries, so a slot that never becomes healthy falls back to the other one.
 
 PERSISTENT="[#list distro.overlays.persistent as d][=d][#sep] [/#list]"
 VOLATILE="[#list distro.overlays.volatileDirs as d][=d][#sep] [/#list]"
