@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * REAL Yocto, no stand-in: {@code moducop lock} + {@code moducop build --dry-run --offline} of
  * profiles/qemuarm64.yaml through the builder container (bitbake -n moducop-image: parse and
  * the whole task graph). Needs MODUCOP_YOCTO_SOURCES, a directory holding git repositories
- * poky, meta-openembedded, meta-virtualization (NAME or NAME.git, branch scarthgap), used as the
+ * the repositories of the built-in profile's release (wrynose: bitbake, openembedded-core,
+ * meta-yocto, meta-openembedded, meta-virtualization, meta-rauc; NAME or NAME.git), used as the
  * --mirror; optionally MODUCOP_YOCTO_WORK (a work directory kept between runs; parse is ~5 min
  * cold) and MODUCOP_BUILDER_IMAGE. Skipped, saying so, without MODUCOP_YOCTO_SOURCES.
  */
@@ -25,8 +26,9 @@ class YoctoBuildDryRunTest {
     void realBitbakeDryRunOfQemuarm64ThroughTheContainerOffline() throws Exception {
         String sources = System.getenv("MODUCOP_YOCTO_SOURCES");
         if (sources == null || sources.isBlank()) {
-            String why = "SKIPPED: real-Yocto build --dry-run: set MODUCOP_YOCTO_SOURCES to a directory with the scarthgap"
-                    + " repositories poky, meta-openembedded, meta-virtualization (e.g. /var/tmp/yocto)";
+            String why = "SKIPPED: real-Yocto build --dry-run: set MODUCOP_YOCTO_SOURCES to a directory with the"
+                    + " repositories the built-in profile locks (wrynose: bitbake, openembedded-core, meta-yocto, meta-openembedded,"
+                    + " meta-virtualization, meta-rauc)";
             System.err.println(why);
             Assumptions.abort(why);
         }

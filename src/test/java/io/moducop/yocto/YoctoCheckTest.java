@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class YoctoCheckTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"qemuarm64", "beaglebone-yocto", "raspberrypi4-64"})
+    @ValueSource(strings = {"qemuarm64", "beaglebone-yocto", "raspberrypi4-64", "scarthgap/qemuarm64"})
     void realBitbakeAcceptsTheGeneratedLayers(String profileName) throws IOException, InterruptedException {
         String script = System.getenv("MODUCOP_YOCTO_CHECK");
         if (script == null || script.isBlank()) {
@@ -46,8 +46,12 @@ class YoctoCheckTest {
         ProcessBuilder pb = new ProcessBuilder("bash", script, dir.resolve(LayerGenerator.BSP_LAYER).toString(),
                 profile.board().name(), "moducop-image");
         pb.environment().put("DISTRO", "moducop");
-        // the checker enables poky's meta and meta-poky only; beaglebone-yocto lives in meta-yocto-bsp
-        String ycRoot = System.getenv().getOrDefault("YC_ROOT", "/var/tmp/yocto");
+        String release = profile.release().id();
+        pb.environment().put("YC_BRANCH", release);
+        // the checker enables meta and meta-poky only; beaglebone-yocto lives in meta-yocto-bsp
+        String ycRoot = System.getenv().getOrDefault("YC_ROOT_" + release.toUpperCase(java.util.Locale.ROOT),
+                "scarthgap".equals(release) ? "/var/tmp/yocto" : "/var/tmp/yocto-wrynose");
+        pb.environment().put("YC_ROOT", ycRoot);
         pb.environment().put("YC_EXTRA_LAYERS", ycRoot + "/poky/meta-yocto-bsp " + dir.resolve(LayerGenerator.DISTRO_LAYER));
         pb.environment().putIfAbsent("YC_SKIP", System.getenv().getOrDefault("MODUCOP_YOCTO_SKIP", "dryrun sigs ycl"));
         pb.redirectErrorStream(true);
