@@ -103,6 +103,8 @@ class LockFileTest {
         assertTrue(local.contains("BB_NO_NETWORK = \"1\""), local);
         assertThrows(UserError.class, () -> new BuildSettings("https://x\"; reboot", null, 2, false));
         assertThrows(UserError.class, () -> new BuildSettings(null, "${@os.system('x')}", 2, false));
+        assertThrows(UserError.class, () -> new BuildSettings("https://" + "a/".repeat(100_000), null, 2, false), "length before pattern");
+        assertThrows(UserError.class, () -> new BuildSettings(null, "ws://" + "a/".repeat(100_000), 2, false));
         Files.writeString(tmp.resolve("kas.yml"), kas);
     }
 

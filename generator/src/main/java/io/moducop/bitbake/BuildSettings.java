@@ -14,16 +14,18 @@ import java.util.regex.Pattern;
  */
 public record BuildSettings(String sstateMirror, String hashServer, int threads, boolean offline) {
 
+    /** Checked before any pattern runs. */
+    private static final int MAX = 512;
     private static final Pattern MIRROR = Pattern.compile("^(https?|file)://[A-Za-z0-9._~:/@%+-]+$");
     private static final Pattern HASHSERV = Pattern.compile("^([A-Za-z0-9.-]+:[0-9]{1,5}|wss?://[A-Za-z0-9._~:/@%+-]+|unix://[A-Za-z0-9._/-]+)$");
 
     public BuildSettings {
-        if (sstateMirror != null && !MIRROR.matcher(sstateMirror).matches()) {
-            throw UserError.of("--sstate-mirror " + sstateMirror, "not an http(s):// or file:// URL made of safe characters",
+        if (sstateMirror != null && (sstateMirror.length() > MAX || !MIRROR.matcher(sstateMirror).matches())) {
+            throw UserError.of("--sstate-mirror " + sstateMirror, "not an http(s):// or file:// URL of at most 512 safe characters",
                     "e.g. --sstate-mirror https://sstate.example.com/scarthgap");
         }
-        if (hashServer != null && !HASHSERV.matcher(hashServer).matches()) {
-            throw UserError.of("--hashserv " + hashServer, "expected HOST:PORT, ws(s)://... or unix://PATH",
+        if (hashServer != null && (hashServer.length() > MAX || !HASHSERV.matcher(hashServer).matches())) {
+            throw UserError.of("--hashserv " + hashServer, "expected HOST:PORT, ws(s)://... or unix://PATH, at most 512 characters",
                     "e.g. --hashserv hashserv.example.com:8686");
         }
         if (threads < 1 || threads > 512) {
