@@ -1,6 +1,5 @@
 package io.moducop.boottest;
 
-import io.moducop.profile.Profile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,9 +39,7 @@ final class PowerCut {
         this.qemu = new Qemu(assets);
         this.gen = gen;
         this.dir = dir;
-        Profile p = gen.profile();
-        this.flow = new ScenarioRunner.BootFlow(gen.bootCmd(), gen.installed("moducop-init"), p.bootAttempts(), p.base(),
-                p.layout(), p.overlays());
+        this.flow = ScenarioRunner.BootFlow.of(gen.layers(), gen.profile());
     }
 
     private Qemu.Boot boot(Path disk, Path pflash, Qemu.Stop stop, String name) throws IOException, InterruptedException {

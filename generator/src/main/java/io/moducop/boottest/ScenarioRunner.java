@@ -26,7 +26,11 @@ public final class ScenarioRunner {
 
         /** The boot script and overlay init exactly as the generator writes them for {@code p}. */
         public static BootFlow of(io.moducop.profile.Profile p) {
-            io.moducop.layer.GeneratedLayers layers = io.moducop.layer.GeneratedLayers.of(List.of(p));
+            return of(io.moducop.layer.GeneratedLayers.of(List.of(p)), p);
+        }
+
+        /** The same from layers already generated (perhaps changed by a test) for {@code p}. */
+        public static BootFlow of(io.moducop.layer.GeneratedLayers layers, io.moducop.profile.Profile p) {
             String m = p.board().name();
             return new BootFlow(layers.bootScript(m), layers.installed(m, "moducop-init"), p.bootAttempts(), p.base(), p.layout(),
                     p.overlays());
