@@ -94,4 +94,60 @@ class SystemScenariosTest {
         assertFalse(r.passed(), "a mark-good that never writes the environment must fail: " + r);
         assertTrue(r.failures().stream().anyMatch(f -> f.contains("BOOT_A_LEFT")), r.failures().toString());
     }
+
+    private static final String DISTRO = "meta-moducop-distro/recipes-core/";
+
+    /** login, panic, hang and unhealthy on the default profile, two at a time. */
+    @Test
+    void loginPanicHangAndUnhealthyPassForTheDefaultProfile() throws IOException, InterruptedException {
+        List<ScenarioResult> rs = new SystemScenarios(HostAssets.prepareSystem(cache), defaults(), work)
+                .run(List.of("hang", "login", "panic", "unhealthy"), 2);
+        for (ScenarioResult r : rs) {
+            System.out.println(r);
+            assertTrue(r.passed(), r.id() + ": " + r.failures() + " " + r.evidence());
+        }
+    }
+
+    /**
+     * Each mechanism taken away: no authorized_keys and an sshd that takes passwords (login), no
+     * panic= on the kernel command line (panic), no watchdog settings for systemd (hang), a
+     * mark-good without the health gate, as meta-rauc's rauc-mark-good.service does it (unhealthy).
+     */
+    @Test
+    void withoutTheirMechanismsLoginPanicHangAndUnhealthyFail() throws Exception {
+        SystemScenarios.Generated good = defaults();
+        String init = DISTRO + "moducop-init/files/";
+        String bootCmd = good.bootCmd().replace(" panic=5", "");
+        assertFalse(bootCmd.equals(good.bootCmd()), "the mutation must change boot.cmd");
+        byte[] markGoodOnly = "#!/bin/sh\nrauc status mark-good\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        record Removal(String scenario, SystemScenarios.Generated gen, String expectedFailure) {
+        }
+        List<Removal> removals = List.of(
+                new Removal("hang", good.withFile(init + "moducop-watchdog.conf", null), "the board reset itself"),
+                new Removal("login", good.withFile(SystemScenarios.AUTHORIZED_KEYS, null).withFile(DISTRO + "moducop-login/files/50-moducop.conf",
+                        "PermitRootLogin yes\nPasswordAuthentication yes\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)), "ssh -i"),
+                new Removal("panic", good.withBootCmd(bootCmd), "the board reset itself"),
+                new Removal("unhealthy", good.withFile(init + "moducop-health", markGoodOnly), "U-Boot env BOOT_B_LEFT"));
+        HostAssets assets = HostAssets.prepareSystem(cache);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<ScenarioResult>> fs = new java.util.ArrayList<>();
+            for (Removal m : removals) {
+                Path dir = work.resolve("without-" + m.scenario());
+                fs.add(pool.submit(() -> new SystemScenarios(assets, m.gen(), dir).run(List.of(m.scenario()), 1).get(0)));
+            }
+            for (int i = 0; i < removals.size(); i++) {
+                Removal m = removals.get(i);
+                ScenarioResult r = fs.get(i).get();
+                System.out.println("without its mechanism: " + r);
+                assertFalse(r.passed(), m.scenario() + " must fail without its mechanism: " + r);
+                assertTrue(r.failures().stream().anyMatch(f -> f.contains(m.expectedFailure())), m.scenario() + ": " + r.failures());
+                if (m.scenario().equals("login")) {
+                    assertTrue(r.failures().stream().anyMatch(f -> f.contains("password login as root is refused")), r.failures().toString());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

@@ -130,6 +130,10 @@ final class DiskBuilder {
      * substitution the emulated board forces, with the reason.
      */
     record HarnessFile(String target, int mode, String content, boolean enable, String reason) {
+        /** Enables a unit the userland has already ({@code content} null: nothing written). */
+        static HarnessFile enable(String unit, String reason) {
+            return new HarnessFile(unit, 0644, null, true, reason);
+        }
     }
 
     synchronized Path systemSlot(String label, SystemSpec spec) throws IOException {
@@ -171,10 +175,12 @@ final class DiskBuilder {
             Files.createSymbolicLink(wants.resolve(unit), Path.of("/usr/lib/systemd/system/" + unit));
             for (HarnessFile h : spec.harness()) {
                 Path t = dir.resolve(h.target().substring(1));
-                Files.createDirectories(t.getParent());
-                Files.deleteIfExists(t);
-                Files.writeString(t, h.content());
-                Files.setPosixFilePermissions(t, perms(h.mode()));
+                if (h.content() != null) {
+                    Files.createDirectories(t.getParent());
+                    Files.deleteIfExists(t);
+                    Files.writeString(t, h.content());
+                    Files.setPosixFilePermissions(t, perms(h.mode()));
+                }
                 if (h.enable()) {
                     Path link = wants.resolve(t.getFileName().toString());
                     Files.deleteIfExists(link);

@@ -153,7 +153,7 @@ final class PowerCut {
     }
 
     /** The data partition copied out, its journal replayed, then e2fsck -fn: "clean" or what it found. */
-    private String fsckData(Path disk) throws IOException, InterruptedException {
+    String fsckData(Path disk) throws IOException, InterruptedException {
         Path data = dir.resolve("data-check.img");
         long start = disks.layout().part("data").start();
         long size = disks.layout().part("data").size();

@@ -12,9 +12,14 @@ final class Qemu {
     static final int TIMEOUT_SECONDS = 120;
 
     /** The console of one power cycle. QEMU exits on U-Boot reset, Linux poweroff or panic. */
-    record Boot(String console, double seconds, boolean timedOut, List<Double> lineSeconds) {
+    record Boot(String console, double seconds, boolean timedOut, List<Double> lineSeconds, boolean pulled) {
         Boot(String console, double seconds, boolean timedOut) {
-            this(console, seconds, timedOut, List.of());
+            this(console, seconds, timedOut, List.of(), timedOut);
+        }
+
+        /** The board ended the power cycle itself (reset, reboot, poweroff), not the harness. */
+        boolean endedByBoard() {
+            return !pulled;
         }
 
         /** Seconds after QEMU started at which the first line containing {@code fragment} came, or -1. */
@@ -63,10 +68,31 @@ final class Qemu {
         return new Boot(console.toString(), (System.nanoTime() - start) / 1e9, !exited);
     }
 
-    /** How a --system power cycle ends early: a console line that settles it, or the harness pulling the plug. */
-    record Stop(java.util.function.Predicate<String> onLine, double killAfterSeconds, double delayAfterLine) {
+    /** Work the harness does from the host while the board is up (e.g. log in over SSH). */
+    @FunctionalInterface
+    interface WhileUp {
+        void run() throws IOException, InterruptedException;
+    }
+
+    /**
+     * How a --system power cycle ends early: a console line that settles it (the plug is pulled
+     * {@code delayAfterLine} seconds after it, unless the board ends the cycle itself first), or
+     * the harness pulling the plug; {@code whileUp} runs once a line contains {@code upLine}, and
+     * the plug is pulled when it returns.
+     */
+    record Stop(java.util.function.Predicate<String> onLine, double killAfterSeconds, double delayAfterLine,
+                String upLine, WhileUp whileUp) {
         Stop(java.util.function.Predicate<String> onLine, double killAfterSeconds) {
             this(onLine, killAfterSeconds, 0);
+        }
+
+        Stop(java.util.function.Predicate<String> onLine, double killAfterSeconds, double delayAfterLine) {
+            this(onLine, killAfterSeconds, delayAfterLine, null, null);
+        }
+
+        /** The same, and {@code whileUp} once a line contains {@code fragment}. */
+        Stop whileUp(String fragment, WhileUp work) {
+            return new Stop(onLine, killAfterSeconds, delayAfterLine, fragment, work);
         }
 
         static Stop never() {
@@ -107,6 +133,14 @@ final class Qemu {
         StringBuffer console = new StringBuffer();
         List<Double> times = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean pulled = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Thread> upWork = new java.util.concurrent.atomic.AtomicReference<>();
+        Runnable pull = () -> {
+            if (p.isAlive()) {
+                pulled.set(true);
+                p.destroyForcibly();
+            }
+        };
         Thread reader = new Thread(() -> {
             try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
                  var out = java.nio.file.Files.newBufferedWriter(log)) {
@@ -118,6 +152,22 @@ final class Qemu {
                     out.write(line);
                     out.write('\n');
                     out.flush();
+                    if (stop.whileUp() != null && upWork.get() == null && line.contains(stop.upLine())) {
+                        Thread t = new Thread(() -> {
+                            try {
+                                stop.whileUp().run();
+                            } catch (IOException e) {
+                                console.append("BOOTTEST-HOST: ").append(e.getMessage()).append('\n');
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            } finally {
+                                pull.run();
+                            }
+                        });
+                        t.setDaemon(true);
+                        upWork.set(t);
+                        t.start();
+                    }
                     if (!stopped.get() && stop.onLine().test(line)) {
                         stopped.set(true);
                         if (stop.delayAfterLine() > 0) {
@@ -127,12 +177,12 @@ final class Qemu {
                                 } catch (InterruptedException e) {
                                     Thread.currentThread().interrupt();
                                 }
-                                p.destroyForcibly();
+                                pull.run();
                             });
                             killer.setDaemon(true);
                             killer.start();
                         } else {
-                            p.destroyForcibly();
+                            pull.run();
                         }
                     }
                 }
@@ -146,10 +196,15 @@ final class Qemu {
         boolean timedOut = false;
         if (!exited) {
             timedOut = stop.killAfterSeconds() < 0 || stop.killAfterSeconds() > timeoutSeconds;
-            p.destroyForcibly().waitFor();
+            pull.run();
+            p.waitFor();
         }
         reader.join(5000);
-        return new Boot(console.toString(), (System.nanoTime() - start) / 1e9, timedOut, List.copyOf(times));
+        Thread t = upWork.get();
+        if (t != null) {
+            t.join(5000);
+        }
+        return new Boot(console.toString(), (System.nanoTime() - start) / 1e9, timedOut, List.copyOf(times), pulled.get());
     }
 
     /** A free TCP port on 127.0.0.1 for the SSH forward. */

@@ -169,7 +169,7 @@ final class RaspiMachine {
             p.destroyForcibly().waitFor();
         }
         reader.join(5000);
-        return new Qemu.Boot(console.toString(), (System.nanoTime() - start) / 1e9, !exited, List.copyOf(times));
+        return new Qemu.Boot(console.toString(), (System.nanoTime() - start) / 1e9, !exited, List.copyOf(times), !exited);
     }
 
     /** uboot.env as U-Boot saved it on the boot partition, or empty (no file, or a bad CRC). */

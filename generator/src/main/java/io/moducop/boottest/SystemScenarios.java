@@ -3,6 +3,7 @@ package io.moducop.boottest;
 import io.moducop.layer.GeneratedLayers;
 import io.moducop.layer.LayerGenerator;
 import io.moducop.profile.Profile;
+import io.moducop.util.Processes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +25,8 @@ import java.util.concurrent.Future;
  */
 public final class SystemScenarios {
 
-    public static final List<String> SCENARIOS = List.of("system-boot", "containers", "mark-good", "rauc-install", "power-cut");
+    public static final List<String> SCENARIOS = List.of("system-boot", "login", "containers", "mark-good", "rauc-install",
+            "panic", "hang", "unhealthy", "power-cut");
 
     private long seed = System.nanoTime() % 1_000_000;
     private int cuts = 30;
@@ -81,6 +83,10 @@ public final class SystemScenarios {
         public Generated withFstab(String fstab) {
             return new Generated(profile, layers, fstab, bootCmd);
         }
+
+        public Generated withBootCmd(String bootCmd) {
+            return new Generated(profile, layers, fstab, bootCmd);
+        }
     }
 
     private final HostAssets assets;
@@ -109,16 +115,27 @@ public final class SystemScenarios {
     }
 
     DiskBuilder.SystemSpec spec(String variant) throws IOException {
-        return new DiskBuilder.SystemSpec(GuestFiles.of(gen), gen.fstab(), LayerGenerator.enabledUnits(), keyring, variant,
-                harnessFiles());
+        return spec(gen, variant, List.of());
+    }
+
+    DiskBuilder.SystemSpec spec(Generated g, String variant, List<DiskBuilder.HarnessFile> fault) throws IOException {
+        List<DiskBuilder.HarnessFile> h = new ArrayList<>(harnessFiles(g));
+        h.addAll(fault);
+        return new DiskBuilder.SystemSpec(GuestFiles.of(g), g.fstab(), LayerGenerator.enabledUnits(), keyring, variant, List.copyOf(h));
     }
 
     /** The environment flash bank as the guest sees it: Debian's arm64 kernel has no CFI flash driver. */
     static final String GUEST_ENV_DEVICE = "/dev/vdb";
 
     /** What the harness adds to the guest beyond the generated files, each with its reason. */
-    List<DiskBuilder.HarnessFile> harnessFiles() throws IOException {
+    List<DiskBuilder.HarnessFile> harnessFiles(Generated gen) throws IOException {
         List<DiskBuilder.HarnessFile> h = new ArrayList<>();
+        h.add(new DiskBuilder.HarnessFile("/usr/lib/systemd/network/80-wired.network", 0644,
+                "# boot-test: what oe-core's systemd-conf installs as wired.network\n[Match]\nType=ether\nName=!veth*\n\n"
+                        + "[Network]\nDHCP=yes\n", false,
+                "the Yocto image configures Ethernet with systemd-networkd and oe-core's wired.network (DHCP); Debian ships neither enabled"));
+        h.add(DiskBuilder.HarnessFile.enable("/usr/lib/systemd/system/systemd-networkd.service",
+                "systemd-networkd is enabled in the Yocto image by systemd's preset; Debian leaves it off"));
         if (gen.profile().ota().rauc()) {
             h.add(new DiskBuilder.HarnessFile("/usr/lib/modules-load.d/moducop-boottest-rauc.conf", 0644,
                     "# boot-test: built into linux-yocto by meta-rauc's rauc.cfg; modules in Debian's kernel\nloop\nsquashfs\ndm_mod\ndm_verity\n",
@@ -173,28 +190,38 @@ public final class SystemScenarios {
         if (id.equals("power-cut")) {
             return powerCut(dir);
         }
-        Device d = new Device(dir);
+        if (id.equals("login")) {
+            return login(dir);
+        }
+        Device d = new Device(dir, gen);
         return switch (id) {
             case "system-boot" -> systemBoot(d);
             case "containers" -> containers(d);
             case "mark-good" -> markGood(d);
             case "rauc-install" -> raucInstall(d);
-            case "power-cut" -> powerCut(dir);
+            case "panic" -> fallback(d, Fault.PANIC);
+            case "hang" -> fallback(d, Fault.HANG);
+            case "unhealthy" -> fallback(d, Fault.UNHEALTHY);
             default -> throw new IllegalArgumentException("unknown scenario " + id);
         };
     }
 
     /** One board: its disk, environment flash, host share and console logs. */
-    final class Device {
+    class Device {
+        final Generated gen;
         final Path dir;
         final Path disk;
         final Path pflash;
         final Path share;
         BootConsole last;
+        Qemu.Boot lastBoot;
         int cycles;
         final List<String> notes = new ArrayList<>();
 
-        Device(Path dir) throws IOException {
+        int sshPort;
+
+        Device(Path dir, Generated gen) throws IOException {
+            this.gen = gen;
             this.dir = dir;
             this.disk = dir.resolve("disk.img");
             this.pflash = dir.resolve("pflash1.img");
@@ -204,13 +231,20 @@ public final class SystemScenarios {
         }
 
         void build() throws IOException {
-            if (cycles == 0 && share != null) {
-                for (DiskBuilder.HarnessFile h : harnessFiles()) {
-                    notes.add("harness: " + h.target() + ": " + h.reason());
-                }
+            build(List.of());
+        }
+
+        /** Slot A as generated; slot B the same, or with {@code faultB} added (null: B as A). */
+        void build(List<DiskBuilder.HarnessFile> faultB) throws IOException {
+            for (DiskBuilder.HarnessFile h : harnessFiles(gen)) {
+                notes.add("harness: " + h.target() + ": " + h.reason());
             }
-            Path a = disks.systemSlot("rootA", spec("A"));
-            disks.assemble(disk, disks.bootPartition(gen.bootCmd()), a, a, DiskBuilder.Data.BLANK);
+            Path a = disks.systemSlot("rootA", spec(gen, "A", List.of()));
+            Path b = faultB.isEmpty() ? a : disks.systemSlot("rootB", spec(gen, "B", faultB));
+            for (DiskBuilder.HarnessFile h : faultB) {
+                notes.add("fault in slot B: " + h.target() + ": " + h.reason());
+            }
+            disks.assemble(disk, disks.bootPartition(gen.bootCmd()), a, b, DiskBuilder.Data.BLANK);
         }
 
         /** The task the reporter runs after its report (a resource under boottest/system, or null: none). */
@@ -238,10 +272,17 @@ public final class SystemScenarios {
         }
 
         BootConsole boot(Scenario s, Qemu.Stop stop) throws IOException, InterruptedException {
-            Qemu.Stop withDeadEnds = new Qemu.Stop(l -> DEAD_END.stream().anyMatch(l::contains) || stop.onLine().test(l),
-                    stop.killAfterSeconds());
+            return boot(s, stop, DEAD_END);
+        }
+
+        /** One power cycle; a line with one of {@code deadEnds} ends it at once (the board can only fail). */
+        BootConsole boot(Scenario s, Qemu.Stop stop, List<String> deadEnds) throws IOException, InterruptedException {
+            Qemu.Stop withDeadEnds = new Qemu.Stop(l -> deadEnds.stream().anyMatch(l::contains) || stop.onLine().test(l),
+                    stop.killAfterSeconds(), stop.delayAfterLine(), stop.upLine(), stop.whileUp());
             Path log = dir.resolve("console-" + ++cycles + ".log");
-            Qemu.Boot b = qemu.systemPowerCycle(disk, pflash, share, Qemu.freePort(), BOOT_TIMEOUT_SECONDS, withDeadEnds, log);
+            sshPort = Qemu.freePort();
+            Qemu.Boot b = qemu.systemPowerCycle(disk, pflash, share, sshPort, BOOT_TIMEOUT_SECONDS, withDeadEnds, log);
+            lastBoot = b;
             s.add(b, BOOT_TIMEOUT_SECONDS);
             s.logs.add(log.toString());
             Map<String, String> env = env();
@@ -439,15 +480,315 @@ public final class SystemScenarios {
         return finish(s, d);
     }
 
+    static final String AUTHORIZED_KEYS = LayerGenerator.DISTRO_LAYER + "/recipes-core/moducop-login/files/authorized_keys";
+
+    /** The root password the harness gives the guest, so that a refused password login proves sshd refuses it. */
+    static final String ROOT_PASSWORD = "boottest";
+
+    private ScenarioResult login(Path dir) throws IOException, InterruptedException {
+        boolean development = gen.profile().login().development();
+        Scenario s = new Scenario("login", "SSH from the host (127.0.0.1 forward) as root with a key of login.ssh-keys works;"
+                + (development ? " development profile: the empty root password works too" : " password login does not"));
+        Path key = harnessKey();
+        String pub = Files.readString(key.resolveSibling(key.getFileName() + ".pub")).trim();
+        // The harness cannot hold the private half of the profile's keys: it logs in with a key of its own,
+        // added to the generated authorized_keys the way a login.ssh-keys entry is (checked below).
+        Generated g = gen;
+        byte[] generated = gen.files().get(AUTHORIZED_KEYS);
+        if (generated != null) {
+            List<String> listed = new String(generated, StandardCharsets.UTF_8).lines()
+                    .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+            s.expect(listed.equals(gen.profile().login().sshKeys()), "the generated authorized_keys lists exactly login.ssh-keys",
+                    listed.size() + " key(s)");
+            Profile withKey = gen.profile().withLogin(new Profile.Login(
+                    java.util.stream.Stream.concat(gen.profile().login().sshKeys().stream(), java.util.stream.Stream.of(pub)).toList(),
+                    development));
+            byte[] keyed = io.moducop.layer.GeneratedLayers.of(List.of(withKey)).files().get(AUTHORIZED_KEYS);
+            g = gen.withFile(AUTHORIZED_KEYS, keyed);
+            s.evidence.add("harness: its key " + pub.substring(pub.lastIndexOf(' ') + 1) + " added to login.ssh-keys for this boot"
+                    + " (authorized_keys generated again from the profile with it)");
+        }
+        List<DiskBuilder.HarnessFile> password = List.of(rootPassword());
+        Device d = new Device(dir, g) {
+            @Override
+            void build(List<DiskBuilder.HarnessFile> faultB) throws IOException {
+                for (DiskBuilder.HarnessFile h : harnessFiles(this.gen)) {
+                    notes.add("harness: " + h.target() + ": " + h.reason());
+                }
+                Path a = disks.systemSlot("rootA", spec(this.gen, "A", password));
+                notes.add("harness: /etc/shadow: root's password set to \"" + ROOT_PASSWORD + "\" (Debian's root is locked),"
+                        + " so that a refused password login shows that sshd refuses passwords");
+                disks.assemble(disk, disks.bootPartition(this.gen.bootCmd()), a, a, DiskBuilder.Data.BLANK);
+            }
+        };
+        d.build();
+        d.task(null);
+        d.share("after", "stay\n".getBytes(StandardCharsets.UTF_8));
+        List<Processes.Result> results = java.util.Collections.synchronizedList(new ArrayList<>());
+        BootConsole c = d.boot(s, Qemu.Stop.never().whileUp("BOOTTEST: done", () -> {
+            results.add(ssh(d.sshPort, key, null));
+            results.add(ssh(d.sshPort, null, development ? "" : ROOT_PASSWORD));
+        }));
+        expectSystemUp(s, c, "A");
+        Processes.Result byKey = results.size() > 0 ? results.get(0) : new Processes.Result(-1, "the host never tried");
+        Processes.Result byPassword = results.size() > 1 ? results.get(1) : new Processes.Result(-1, "the host never tried");
+        s.expect(byKey.ok() && byKey.output().contains("logged in as root"), "ssh -i <key of login.ssh-keys> root@127.0.0.1 works",
+                oneLine(byKey));
+        if (development) {
+            s.expect(byPassword.ok(), "development: root logs in with the empty password", oneLine(byPassword));
+        } else {
+            s.expect(byPassword.exitCode() == 255 && byPassword.output().contains("Permission denied"),
+                    "password login as root is refused (root's password is set)", oneLine(byPassword));
+        }
+        return finish(s, d);
+    }
+
+    private static String oneLine(Processes.Result r) {
+        return "exit " + r.exitCode() + ": " + r.output().strip().replace('\n', ' ');
+    }
+
+    private synchronized Path harnessKey() throws IOException {
+        Path key = work.resolve("login-key");
+        if (!Files.exists(key)) {
+            run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "boot-test", "-f", key.toString());
+        }
+        return key;
+    }
+
+    private DiskBuilder.HarnessFile rootPassword() throws IOException, InterruptedException {
+        String hash = Processes.run(List.of("openssl", "passwd", "-6", "-salt", "moducopboottest", ROOT_PASSWORD)).output().trim();
+        if (!hash.startsWith("$6$")) {
+            throw new IOException("openssl passwd -6 did not give a SHA-512 crypt hash: " + hash);
+        }
+        String shadow = Files.readString(assets.systemRoot().resolve("etc/shadow"));
+        String patched = shadow.lines().map(l -> l.startsWith("root:") ? "root:" + hash + l.substring(l.indexOf(':', 5)) : l)
+                .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+        return new DiskBuilder.HarnessFile("/etc/shadow", 0640, patched, false, "root's password set for the login scenario");
+    }
+
+    /** ssh as root to the forwarded port, with {@code key}, or with {@code password} through SSH_ASKPASS; retried while sshd is not up. */
+    private Processes.Result ssh(int port, Path key, String password) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("ssh", "-p", Integer.toString(port), "-o", "StrictHostKeyChecking=no",
+                "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=20", "-F", "/dev/null"));
+        Map<String, String> env = new java.util.HashMap<>();
+        if (key != null) {
+            cmd.addAll(List.of("-i", key.toString(), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
+                    "-o", "PreferredAuthentications=publickey"));
+        } else {
+            Path askpass = work.resolve("askpass.sh");
+            Files.writeString(askpass, "#!/bin/sh\nprintf '%s\\n' '" + password + "'\n");
+            askpass.toFile().setExecutable(true);
+            env.put("SSH_ASKPASS", askpass.toString());
+            env.put("SSH_ASKPASS_REQUIRE", "force");
+            env.put("DISPLAY", ":0");
+            cmd.addAll(List.of("-o", "PubkeyAuthentication=no", "-o", "IdentitiesOnly=yes", "-o", "IdentityFile=/dev/null",
+                    "-o", "PreferredAuthentications=password,keyboard-interactive", "-o", "NumberOfPasswordPrompts=1"));
+        }
+        cmd.addAll(List.of("root@127.0.0.1", "echo \"logged in as $(id -un) on $(cat /etc/moducop-boottest-variant)\""));
+        Processes.Result r = null;
+        for (int i = 0; i < 12; i++) {
+            r = Processes.run(cmd, null, env, java.time.Duration.ofSeconds(60));
+            // 255 without an authentication answer: sshd not listening yet (or the network not configured yet)
+            if (r.exitCode() != 255 || r.output().contains("Permission denied")) {
+                break;
+            }
+            Thread.sleep(5000);
+        }
+        return r;
+    }
+
+    /** What is wrong with slot B in the fallback scenarios. */
+    enum Fault {
+        PANIC("panic", "the kernel panics: slot B's init exits (an update with a broken init)",
+                "Kernel panic - not syncing", 60),
+        HANG("hang", "userspace hangs: a unit of slot B freezes PID 1 once the hardware watchdog is armed; only the watchdog can reset the board",
+                "BOOTTEST-FAULT: freezing PID 1", 120),
+        UNHEALTHY("unhealthy", "slot B boots, but an application unit fails: the health gate must not mark it good",
+                "BOOTTEST-FAULT: an application fails", -1);
+
+        final String id;
+        final String what;
+        final String line;
+        final double resetWithin;
+
+        Fault(String id, String what, String line, double resetWithin) {
+            this.id = id;
+            this.what = what;
+            this.line = line;
+            this.resetWithin = resetWithin;
+        }
+
+        List<DiskBuilder.HarnessFile> files() {
+            String unitDir = "/usr/lib/systemd/system/";
+            return switch (this) {
+                case PANIC -> List.of(new DiskBuilder.HarnessFile("/usr/sbin/init", 0755,
+                        "#!/bin/sh\n# boot-test fault (harness): an init that exits at once\necho \"BOOTTEST-FAULT: init exits\"\nexit 1\n",
+                        false, "/sbin/init exits: the kernel panics (\"Attempted to kill init!\") after moducop-init handed over"));
+                case HANG -> List.of(new DiskBuilder.HarnessFile(unitDir + "moducop-boottest-hang.service", 0644, """
+                        # boot-test fault (harness): userspace hangs once the hardware watchdog is armed
+                        [Unit]
+                        Description=boot-test fault: freeze PID 1
+                        DefaultDependencies=no
+                        After=local-fs.target
+                        Before=multi-user.target
+
+                        [Service]
+                        Type=oneshot
+                        ExecStart=/bin/sh -c 'w=/sys/class/watchdog/watchdog0/state; i=0; while [ "$$(cat $$w 2>/dev/null)" != active ] && [ $$i -lt 60 ]; do sleep 1; i=$$((i+1)); done; echo "BOOTTEST-FAULT: freezing PID 1 (watchdog0 $$(cat $$w 2>/dev/null || echo absent) after $$i s)" > /dev/console; echo 1 > /sys/fs/cgroup/init.scope/cgroup.freeze; exec sleep infinity'
+
+                        [Install]
+                        WantedBy=multi-user.target
+                        """, true, "a unit that freezes PID 1 (cgroup freezer on init.scope) once /dev/watchdog0 is active"));
+                case UNHEALTHY -> List.of(new DiskBuilder.HarnessFile(unitDir + "moducop-boottest-broken-app.service", 0644, """
+                        # boot-test fault (harness): an application that fails to start
+                        [Unit]
+                        Description=boot-test fault: an application that fails
+
+                        [Service]
+                        Type=oneshot
+                        ExecStart=/bin/sh -c 'echo "BOOTTEST-FAULT: an application fails to start" > /dev/console; exit 1'
+
+                        [Install]
+                        WantedBy=multi-user.target
+                        """, true, "an application unit that fails on every boot"));
+            };
+        }
+    }
+
+    /**
+     * After an update made B the primary slot (the environment as rauc install leaves it), B fails
+     * in the way {@code fault} says on each of its {@code boot.attempts} tries, is never marked
+     * good, and the board falls back to A, which comes up and is marked good.
+     */
+    private ScenarioResult fallback(Device d, Fault fault) throws IOException, InterruptedException {
+        int attempts = gen.profile().bootAttempts();
+        Scenario s = new Scenario(fault.id, fault.what + "; B never marked good, the board falls back to A after "
+                + attempts + " tries (boot.attempts)");
+        d.build(fault.files());
+        d.task(null);
+        // the first power-up: U-Boot saves its environment; the plug is pulled as the kernel loads
+        d.boot(s, Qemu.Stop.after("ModuCop: booting slot A", 0));
+        UBootEnvImage.update(d.pflash, Map.of("BOOT_ORDER", "B A", "BOOT_A_LEFT", Integer.toString(attempts),
+                "BOOT_B_LEFT", Integer.toString(attempts), "bootdelay", "0"));
+        s.evidence.add("environment as rauc install leaves it: BOOT_ORDER=B A, BOOT_A_LEFT=BOOT_B_LEFT=" + attempts);
+        d.taskResource("mark-good.sh");
+        List<String> deadEnds = fault == Fault.PANIC ? DEAD_END.stream().filter(x -> !x.startsWith("Kernel panic")).toList() : DEAD_END;
+        for (int i = 1; i <= attempts; i++) {
+            int failuresBefore = s.failures.size();
+            Qemu.Stop stop = fault.resetWithin > 0 ? Qemu.Stop.after(fault.line, fault.resetWithin) : Qemu.Stop.never();
+            BootConsole c = d.boot(s, stop, deadEnds);
+            String tries = "tries left: A=" + attempts + " B=" + (attempts - i);
+            s.expectLine(c, "ModuCop: booting slot B (" + tries + ")", "try " + i + " of B (" + tries + ")");
+            s.expectLine(c, fault.line, "try " + i + ": the fault happened");
+            double at = d.lastBoot.secondsAt(fault.line);
+            s.expect(d.lastBoot.endedByBoard(), "try " + i + ": the board reset itself" + (fault.resetWithin > 0
+                    ? " within " + (int) fault.resetWithin + " s of the fault" : ""), String.format(java.util.Locale.ROOT,
+                    "fault at %.0f s, cycle ended at %.0f s%s", at, d.lastBoot.seconds(), d.lastBoot.pulled() ? " (plug pulled by the harness)" : ""));
+            switch (fault) {
+                case PANIC -> s.expectLine(c, "Rebooting in", "try " + i + ": the kernel reboots after its panic (panic=)");
+                case HANG -> {
+                    String n = Integer.toString(i);
+                    c.lines().stream().filter(l -> l.contains("watchdog") && !l.contains("BOOTTEST")).reduce((x, y) -> y)
+                            .ifPresent(l -> s.evidence.add("try " + n + ": console: " + l.strip()));
+                }
+                case UNHEALTHY -> s.expectLine(c, "moducop-health: slot B is not healthy", "try " + i + ": the health gate refused B");
+            }
+            s.expect(!c.has("slot B is healthy and marked good"), "try " + i + ": B not marked good",
+                    c.line("slot B is healthy").orElse(null));
+            Map<String, String> env = d.env();
+            s.expectEnv(env, "BOOT_B_LEFT", Integer.toString(attempts - i));
+            if (s.failures.size() > failuresBefore) {
+                return finish(s, d);
+            }
+        }
+        BootConsole a = d.boot(s);
+        s.expectLine(a, "ModuCop: booting slot A (tries left: A=" + (attempts - 1) + " B=0)", "B has no try left: the board falls back to A");
+        expectSystemUp(s, a, "A");
+        s.expectLine(a, "moducop-health: slot A is healthy and marked good", "the health gate marked A good");
+        Map<String, String> env = d.env();
+        s.expectEnv(env, "BOOT_A_LEFT", Integer.toString(attempts));
+        s.expectEnv(env, "BOOT_B_LEFT", "0");
+        return finish(s, d);
+    }
+
     private ScenarioResult powerCut(Path dir) throws IOException, InterruptedException {
-        Scenario s = new Scenario("power-cut", cuts + " power cuts (seed " + seed + ") during saveenv, first-boot formatting and"
-                + " overlay setup, and slot seeding after an update: each time a good slot boots, /data is clean, /etc old or new");
-        PowerCut.Outcome o = new PowerCut(assets, disks, gen, dir).run(s, seed, cuts);
+        int raucCuts = gen.profile().ota().rauc() ? Math.max(3, cuts / 10) : 0;
+        int early = cuts - raucCuts;
+        Scenario s = new Scenario("power-cut", cuts + " power cuts (seed " + seed + "): " + early + " during saveenv, first-boot"
+                + " formatting and overlay setup, and slot seeding after an update, " + raucCuts + " during rauc install;"
+                + " each time a good slot boots, /data is clean, /etc old or new");
+        PowerCut.Outcome o = new PowerCut(assets, disks, gen, dir).run(s, seed, early);
+        PowerCut.Outcome r = raucInstallCuts(s, dir.resolve("rauc-install"), new java.util.Random(seed ^ 0x5241554343L), raucCuts);
         s.evidence.add(0, String.format(java.util.Locale.ROOT, "seed %d: %d cuts, %d boots recovered, state lost %d",
-                seed, o.cuts(), o.recovered(), o.stateLost()));
+                seed, o.cuts() + r.cuts(), o.recovered() + r.recovered(), o.stateLost() + r.stateLost()));
         s.evidence.addAll(o.lines());
-        s.evidence.add("not cut: rauc install itself (its boots need the full userland; see README)");
+        s.evidence.addAll(r.lines());
         return s.result(List.of());
+    }
+
+    /**
+     * Cuts while rauc install writes slot B from a bundle, on the real userland: a calibration
+     * boot runs a whole install (its length is the window), then each cut starts from a fresh
+     * board that configures /etc under A and installs; the plug is pulled a random time into the
+     * install; the next boot must bring up a good slot with A's /etc, and /data must be clean.
+     */
+    private PowerCut.Outcome raucInstallCuts(Scenario s, Path dir, java.util.Random rnd, int n) throws IOException, InterruptedException {
+        List<String> out = new ArrayList<>();
+        if (n == 0) {
+            return new PowerCut.Outcome(0, 0, 0, out);
+        }
+        run("rm", "-rf", dir.toString());
+        Files.createDirectories(dir);
+        Device d = new Device(dir, gen);
+        d.build();
+        bundle(d.share.resolve("update.raucb"), disks.systemSlot("rootB", spec("B")), work.resolve("keys"));
+        Path pristine = dir.resolve("pristine.img");
+        run("cp", "--sparse=always", d.disk.toString(), pristine.toString());
+        d.taskResource("rauc-install-cut.sh");
+        d.boot(s);
+        Qemu.Boot cal = d.lastBoot;
+        double from = cal.secondsAt("BOOTTEST-PHASE: rauc install begins");
+        double to = cal.secondsAt("BOOTTEST-PHASE: rauc install ended");
+        String ended = new BootConsole(cal.console()).line("BOOTTEST-PHASE: rauc install ended").orElse("");
+        out.add(String.format(java.util.Locale.ROOT, "rauc install window (calibration boot): %.0f-%.0f s after power-on, %s",
+                from, to, ended.isEmpty() ? "never ended" : ended.substring(ended.indexOf("BOOTTEST-PHASE: ") + 16)));
+        if (from < 0 || to < 0 || !ended.endsWith("exit 0")) {
+            s.expect(false, "the calibration install completes", String.join(" | ", out));
+            return new PowerCut.Outcome(0, 0, 0, out);
+        }
+        PowerCut checks = new PowerCut(assets, disks, gen, dir);
+        int recovered = 0;
+        int lost = 0;
+        for (int i = 0; i < n; i++) {
+            run("cp", "--sparse=always", pristine.toString(), d.disk.toString());
+            UBootEnvImage.createBlank(d.pflash);
+            double after = rnd.nextDouble() * (to - from + 1);
+            d.taskResource("rauc-install-cut.sh");
+            d.boot(s, Qemu.Stop.after("BOOTTEST-PHASE: rauc install begins", Math.max(0.001, after)));
+            boolean cutInInstall = d.lastBoot.pulled() && !d.last.has("rauc install ended");
+            d.taskResource("rauc-cut-recover.sh");
+            BootConsole c = d.boot(s);
+            String slot = c.line("ModuCop: booting slot ").map(l -> l.replaceAll(".*booting slot (\\S+).*", "$1")).orElse("none");
+            boolean up = c.has("BOOTTEST: multi-user.target active") && c.has("BOOTTEST: failed-count 0");
+            boolean etc = task(c, "etc: configured under slot A");
+            String fsck = checks.fsckData(d.disk);
+            boolean clean = fsck.startsWith("clean");
+            if (up) {
+                recovered++;
+            }
+            if (!clean || !etc) {
+                lost++;
+            }
+            String line = String.format(java.util.Locale.ROOT, "cut %2d rauc-install %.1f s after \"rauc install begins\"%s -> booted %s%s,"
+                    + " data %s, /etc %s", i + 1, after, cutInInstall ? "" : " (NOT during the install)", up ? "slot " + slot : "NOTHING",
+                    up ? "" : " (" + c.line("BOOTTEST: failed-count").orElse("no report") + ")", fsck,
+                    etc ? "A's (" + taskLine(c, "etc:") + ")" : "LOST (" + taskLine(c, "etc:") + ")");
+            out.add(line);
+            if (!(up && clean && etc && cutInInstall)) {
+                s.expect(false, "cut during rauc install " + (i + 1) + " recovered", line);
+            }
+        }
+        return new PowerCut.Outcome(n, recovered, lost, out);
     }
 
     static final String IMAGE = "localhost/boottest-busybox:1";

@@ -68,6 +68,11 @@ public record Profile(
         return List.copyOf(all);
     }
 
+    /** The same profile with other login settings (boot-test's login scenario adds its own key). */
+    public Profile withLogin(Login other) {
+        return new Profile(source, release, board, base, storage, partitions, bootAttempts, overlays, containers, other, ota);
+    }
+
     /** The same profile on another base board (boot-test runs real-board logic on QEMU's devices). */
     public Profile withBase(MachineConfig other) {
         return new Profile(source, release, board, other, storage, partitions, bootAttempts, overlays, containers, login, ota);
