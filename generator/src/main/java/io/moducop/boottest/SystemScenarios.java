@@ -726,6 +726,11 @@ public final class SystemScenarios {
         return s.result(List.of());
     }
 
+    /** Only the cuts before systemd (saveenv, first boot, update seeding), {@code n} of them: for tests. */
+    PowerCut.Outcome earlyCuts(Scenario s, Path dir, int n) throws IOException, InterruptedException {
+        return new PowerCut(assets, disks, gen, dir).run(s, seed, n);
+    }
+
     /**
      * Cuts while rauc install writes slot B from a bundle, on the real userland: a calibration
      * boot runs a whole install (its length is the window), then each cut starts from a fresh
