@@ -1,5 +1,6 @@
 package io.moducop.boottest;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,12 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * boot-test --system for real: the generated files on an arm64 Debian userland with systemd,
  * podman and RAUC under QEMU. Each scenario also runs once with the mechanism it proves taken
- * away, and must fail then. Needs root (the userland is built with mmdebstrap, once, cached in
+ * away, and must fail then. The tests run two at a time (one QEMU each: the machine has two cores). Needs root (the userland is built with mmdebstrap, once, cached in
  * MODUCOP_BOOT_TEST_CACHE, default ~/.cache/moducop/boot-test).
  */
+@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
 class SystemScenariosTest {
 
     static Path cache;
+    static HostAssets assets;
 
     @TempDir
     Path work;
@@ -39,6 +42,7 @@ class SystemScenariosTest {
         }
         cache = Path.of(System.getenv().getOrDefault("MODUCOP_BOOT_TEST_CACHE",
                 System.getProperty("user.home") + "/.cache/moducop/boot-test"));
+        assets = HostAssets.prepareSystem(cache); // once: the tests below run two at a time
     }
 
     private static SystemScenarios.Generated defaults() {
@@ -47,7 +51,7 @@ class SystemScenariosTest {
     }
 
     private List<ScenarioResult> run(SystemScenarios.Generated gen, String... ids) throws IOException, InterruptedException {
-        return new SystemScenarios(HostAssets.prepareSystem(cache), gen, work).run(List.of(ids), 1);
+        return new SystemScenarios(assets, gen, work).run(List.of(ids), 1);
     }
 
     @Test
@@ -74,10 +78,10 @@ class SystemScenariosTest {
     void withoutTheGraphrootOnDataContainersFails() throws IOException, InterruptedException {
         SystemScenarios.Generated good = defaults();
         String path = "meta-moducop-distro/recipes-containers/container-host-config/files/storage.conf";
-        String conf = new String(good.files().get(path), java.nio.charset.StandardCharsets.UTF_8);
+        String conf = new String(good.files().get(path), UTF_8);
         String dropped = conf.lines().filter(l -> !l.startsWith("graphroot")).reduce("", (a, b) -> a + b + "\n");
         assertFalse(dropped.equals(conf), "the mutation must change storage.conf");
-        ScenarioResult r = run(good.withFile(path, dropped.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "containers").get(0);
+        ScenarioResult r = run(good.withFile(path, dropped.getBytes(UTF_8)), "containers").get(0);
         assertFalse(r.passed(), "storage off /data must fail containers: " + r);
         assertTrue(r.failures().stream().anyMatch(f -> f.contains("container storage is on /data")), r.failures().toString());
     }
@@ -87,72 +91,86 @@ class SystemScenariosTest {
     void withoutTheUbootBackendMarkGoodFails() throws IOException, InterruptedException {
         SystemScenarios.Generated good = defaults();
         String path = "meta-moducop/dynamic-layers/rauc/recipes-core/rauc/files/moducop-qemuarm64/system.conf";
-        String conf = new String(good.files().get(path), java.nio.charset.StandardCharsets.UTF_8);
+        String conf = new String(good.files().get(path), UTF_8);
         String noop = conf.replace("bootloader=uboot", "bootloader=noop");
         assertFalse(noop.equals(conf), "the mutation must change system.conf");
-        ScenarioResult r = run(good.withFile(path, noop.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "mark-good").get(0);
+        ScenarioResult r = run(good.withFile(path, noop.getBytes(UTF_8)), "mark-good").get(0);
         assertFalse(r.passed(), "a mark-good that never writes the environment must fail: " + r);
         assertTrue(r.failures().stream().anyMatch(f -> f.contains("BOOT_A_LEFT")), r.failures().toString());
     }
 
     private static final String DISTRO = "meta-moducop-distro/recipes-core/";
+    private static final String INIT = DISTRO + "moducop-init/files/";
 
-    /** login, panic, hang and unhealthy on the default profile, two at a time. */
-    @Test
-    void loginPanicHangAndUnhealthyPassForTheDefaultProfile() throws IOException, InterruptedException {
-        List<ScenarioResult> rs = new SystemScenarios(HostAssets.prepareSystem(cache), defaults(), work)
-                .run(List.of("hang", "login", "panic", "unhealthy"), 2);
-        for (ScenarioResult r : rs) {
-            System.out.println(r);
-            assertTrue(r.passed(), r.id() + ": " + r.failures() + " " + r.evidence());
-        }
+    private ScenarioResult passes(String id) throws IOException, InterruptedException {
+        ScenarioResult r = run(defaults(), id).get(0);
+        System.out.println(r);
+        assertTrue(r.passed(), id + ": " + r.failures() + " " + r.evidence());
+        return r;
     }
 
-    /**
-     * Each mechanism taken away: no authorized_keys and an sshd that takes passwords (login), no
-     * panic= on the kernel command line (panic), no watchdog settings for systemd (hang), a
-     * mark-good without the health gate, as meta-rauc's rauc-mark-good.service does it (unhealthy).
-     */
+    private ScenarioResult failsWithout(SystemScenarios.Generated broken, String id, String failure) throws IOException, InterruptedException {
+        ScenarioResult r = run(broken, id).get(0);
+        System.out.println("without its mechanism: " + r);
+        assertFalse(r.passed(), id + " must fail without its mechanism: " + r);
+        assertTrue(r.failures().stream().anyMatch(f -> f.contains(failure)), id + ": " + r.failures());
+        return r;
+    }
+
     @Test
-    void withoutTheirMechanismsLoginPanicHangAndUnhealthyFail() throws Exception {
+    void loginPassesForTheDefaultProfile() throws IOException, InterruptedException {
+        passes("login");
+    }
+
+    /** No authorized_keys, and an sshd that takes passwords: the key is refused, the password taken. */
+    @Test
+    void withoutAuthorizedKeysAndWithPasswordsLoginFails() throws IOException, InterruptedException {
         SystemScenarios.Generated good = defaults();
-        String init = DISTRO + "moducop-init/files/";
+        SystemScenarios.Generated broken = good.withFile(SystemScenarios.AUTHORIZED_KEYS, null).withFile(
+                DISTRO + "moducop-login/files/50-moducop.conf", "PermitRootLogin yes\nPasswordAuthentication yes\n".getBytes(UTF_8));
+        ScenarioResult r = failsWithout(broken, "login", "ssh -i");
+        assertTrue(r.failures().stream().anyMatch(f -> f.contains("password login as root is refused")), r.failures().toString());
+    }
+
+    @Test
+    void panicPassesForTheDefaultProfile() throws IOException, InterruptedException {
+        passes("panic");
+    }
+
+    /** Without panic= the panicked kernel never reboots (no watchdog runs before systemd). */
+    @Test
+    void withoutPanicRebootPanicFails() throws IOException, InterruptedException {
+        SystemScenarios.Generated good = defaults();
         String bootCmd = good.bootCmd().replace(" panic=5", "");
         assertFalse(bootCmd.equals(good.bootCmd()), "the mutation must change boot.cmd");
-        byte[] markGoodOnly = "#!/bin/sh\nrauc status mark-good\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        record Removal(String scenario, SystemScenarios.Generated gen, String expectedFailure) {
-        }
-        List<Removal> removals = List.of(
-                new Removal("hang", good.withFile(init + "moducop-watchdog.conf", null), "the board reset itself"),
-                new Removal("login", good.withFile(SystemScenarios.AUTHORIZED_KEYS, null).withFile(DISTRO + "moducop-login/files/50-moducop.conf",
-                        "PermitRootLogin yes\nPasswordAuthentication yes\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)), "ssh -i"),
-                new Removal("panic", good.withBootCmd(bootCmd), "the board reset itself"),
-                new Removal("unhealthy", good.withFile(init + "moducop-health", markGoodOnly), "U-Boot env BOOT_B_LEFT"));
-        HostAssets assets = HostAssets.prepareSystem(cache);
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
-        try {
-            List<java.util.concurrent.Future<ScenarioResult>> fs = new java.util.ArrayList<>();
-            for (Removal m : removals) {
-                Path dir = work.resolve("without-" + m.scenario());
-                fs.add(pool.submit(() -> new SystemScenarios(assets, m.gen(), dir).run(List.of(m.scenario()), 1).get(0)));
-            }
-            for (int i = 0; i < removals.size(); i++) {
-                Removal m = removals.get(i);
-                ScenarioResult r = fs.get(i).get();
-                System.out.println("without its mechanism: " + r);
-                assertFalse(r.passed(), m.scenario() + " must fail without its mechanism: " + r);
-                assertTrue(r.failures().stream().anyMatch(f -> f.contains(m.expectedFailure())), m.scenario() + ": " + r.failures());
-                if (m.scenario().equals("login")) {
-                    assertTrue(r.failures().stream().anyMatch(f -> f.contains("password login as root is refused")), r.failures().toString());
-                }
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        failsWithout(good.withBootCmd(bootCmd), "panic", "the board reset itself");
+    }
+
+    @Test
+    void hangPassesForTheDefaultProfile() throws IOException, InterruptedException {
+        passes("hang");
+    }
+
+    /** Without the generated watchdog settings systemd never arms /dev/watchdog0: the frozen board never resets. */
+    @Test
+    void withoutWatchdogSettingsHangFails() throws IOException, InterruptedException {
+        failsWithout(defaults().withFile(INIT + "moducop-watchdog.conf", null), "hang", "the board reset itself");
+    }
+
+    @Test
+    void unhealthyPassesForTheDefaultProfile() throws IOException, InterruptedException {
+        passes("unhealthy");
+    }
+
+    /** A mark-good without the health gate, as meta-rauc's rauc-mark-good.service does it: B is marked good. */
+    @Test
+    void withoutTheHealthGateUnhealthyFails() throws IOException, InterruptedException {
+        byte[] markGoodOnly = "#!/bin/sh\nrauc status mark-good\n".getBytes(UTF_8);
+        failsWithout(defaults().withFile(INIT + "moducop-health", markGoodOnly), "unhealthy", "U-Boot env BOOT_B_LEFT");
     }
 
     private static String text(SystemScenarios.Generated g, String path) {
-        return new String(g.files().get(path), java.nio.charset.StandardCharsets.UTF_8);
+        return new String(g.files().get(path), UTF_8);
     }
 
     /**
@@ -184,14 +202,13 @@ class SystemScenariosTest {
                     mkdir -p "$staging"
                     echo "$rootfs_id" > "$staging/rootfs-id"
                     sync
-                    sleep 2
                 """;
-        assertTrue(init.contains(commit) && init.contains(stage), "moducop-init's seeding changed: update this test");
-        String broken = init.replace(commit, "").replace(stage, inPlace);
-        SystemScenarios sc = new SystemScenarios(HostAssets.prepareSystem(cache),
-                good.withFile(path, broken.getBytes(java.nio.charset.StandardCharsets.UTF_8)), work).powerCuts(20261126L, 6);
+        String copy = "cp -a \"$STATE/$last/.\" \"$staging/\"";
+        assertTrue(init.contains(commit) && init.contains(stage) && init.contains(copy), "moducop-init's seeding changed: update this test");
+        String broken = init.replace(commit, "").replace(stage, inPlace).replace(copy, "sleep 2; " + copy);
+        SystemScenarios sc = new SystemScenarios(assets, good.withFile(path, broken.getBytes(UTF_8)), work).powerCuts(20261126L, 9);
         Scenario s = new Scenario("power-cut", "without atomic seeding");
-        PowerCut.Outcome o = sc.earlyCuts(s, work.resolve("power-cut"), 6);
+        PowerCut.Outcome o = sc.earlyCuts(s, work.resolve("power-cut"), 9);
         o.lines().forEach(System.out::println);
         assertTrue(o.stateLost() > 0, "cuts during a non-atomic seeding must lose state: " + o.lines());
         assertTrue(o.lines().stream().anyMatch(l -> l.contains("update-seed") && l.contains("PARTIAL")), o.lines().toString());
@@ -208,7 +225,7 @@ class SystemScenariosTest {
         String init = text(good, path);
         String copy = "cp -a \"$STATE/$last/.\" \"$staging/\"";
         assertTrue(init.contains(copy), "moducop-init's seeding changed: update this test");
-        ScenarioResult r = run(good.withFile(path, init.replace(copy, ":").getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+        ScenarioResult r = run(good.withFile(path, init.replace(copy, ":").getBytes(UTF_8)),
                 "rauc-install").get(0);
         System.out.println(r);
         assertFalse(r.passed(), "rauc-install must fail without seeding: " + r);

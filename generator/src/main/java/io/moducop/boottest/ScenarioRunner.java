@@ -3,14 +3,9 @@ package io.moducop.boottest;
 import io.moducop.machine.MachineConfig;
 import io.moducop.profile.PartitionLayout;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Runs the generated boot flow for real: the generated boot.cmd (as boot.scr) under Debian's
@@ -37,316 +32,57 @@ public final class ScenarioRunner {
         }
     }
 
-    public static final List<String> SCENARIOS = List.of("first-boot", "fallback", "exhausted", "mark-good",
-            "overlays", "data-missing", "data-foreign", "update", "update-rollback");
+    public static final List<String> SCENARIOS = BootFlowScenarios.SCENARIOS;
 
-    /**
-     * Scenarios that are stages of one device's life, run on one disk in this order: first boot
-     * of A, A marked good and rebooted, an update installed to B, B marked good and rebooted.
-     * Sharing the boots halves their cost; each stage still reports on its own.
-     */
-    static final List<String> LIFECYCLE = List.of("first-boot", "overlays", "mark-good", "update");
-
-    private final HostAssets assets;
-    private final BootFlow flow;
-    private final Path work;
-    private final DiskBuilder disks;
-    private final Qemu qemu;
+    private final Scenarios scenarios;
 
     public ScenarioRunner(HostAssets assets, BootFlow flow, Path work) {
-        this.assets = assets;
-        this.flow = flow;
-        this.work = work;
-        this.disks = new DiskBuilder(assets, flow.layout(), work);
-        this.qemu = new Qemu(assets);
+        this.scenarios = new Scenarios(assets, flow, work);
     }
 
     public List<ScenarioResult> run(List<String> ids, int parallel) throws IOException, InterruptedException {
-        Files.createDirectories(work);
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallel));
-        try {
-            List<Future<List<ScenarioResult>>> futures = new ArrayList<>();
-            List<String> lifecycle = ids.stream().filter(LIFECYCLE::contains).toList();
-            if (!lifecycle.isEmpty()) {
-                futures.add(pool.submit(() -> lifecycle(lifecycle)));
-            }
-            for (String id : ids) {
-                if (!LIFECYCLE.contains(id)) {
-                    futures.add(pool.submit(() -> List.of(runOne(id))));
+        return scenarios.run(ids, parallel);
+    }
+
+    /** The boot-flow scenarios on QEMU's virt board: U-Boot from -bios, the environment in pflash bank 1. */
+    private static final class Scenarios extends BootFlowScenarios {
+        private final Qemu qemu;
+
+        Scenarios(HostAssets assets, BootFlow flow, Path work) {
+            super(flow, work, new DiskBuilder(assets, flow.layout(), work));
+            this.qemu = new Qemu(assets);
+        }
+
+        @Override
+        String machineNote() {
+            return "";
+        }
+
+        @Override
+        Device device(Path dir) throws IOException {
+            Path pflash = dir.resolve("pflash1.img");
+            UBootEnvImage.createBlank(pflash);
+            return new Device(dir.resolve("disk.img")) {
+                @Override
+                Qemu.Boot powerCycle() throws IOException, InterruptedException {
+                    return qemu.powerCycle(disk, pflash);
                 }
-            }
-            List<ScenarioResult> results = new ArrayList<>();
-            for (Future<List<ScenarioResult>> f : futures) {
-                try {
-                    results.addAll(f.get());
-                } catch (java.util.concurrent.ExecutionException e) {
-                    Throwable c = e.getCause();
-                    throw c instanceof IOException io ? io : new IOException(c);
+
+                @Override
+                int timeoutSeconds() {
+                    return Qemu.TIMEOUT_SECONDS;
                 }
-            }
-            results.sort(java.util.Comparator.comparingInt(r -> SCENARIOS.indexOf(r.id())));
-            return results;
-        } finally {
-            pool.shutdownNow();
+
+                @Override
+                Map<String, String> env() throws IOException {
+                    return UBootEnvImage.read(pflash).orElse(Map.of());
+                }
+
+                @Override
+                void setEnv(Map<String, String> changes) throws IOException {
+                    UBootEnvImage.update(pflash, changes);
+                }
+            };
         }
-    }
-
-    private ScenarioResult runOne(String id) throws IOException, InterruptedException {
-        Path dir = work.resolve(id);
-        Files.createDirectories(dir);
-        Device d = new Device(dir.resolve("disk.img"), dir.resolve("pflash1.img"));
-        UBootEnvImage.createBlank(d.pflash);
-        return switch (id) {
-            case "fallback" -> fallback(d);
-            case "exhausted" -> exhausted(d);
-            case "data-missing" -> dataMissing(d);
-            case "data-foreign" -> dataForeign(d);
-            case "update-rollback" -> updateRollback(d);
-            default -> throw new IllegalArgumentException("unknown scenario " + id);
-        };
-    }
-
-    private final class Device {
-        final Path disk;
-        final Path pflash;
-        BootConsole last;
-        int cycles;
-
-        Device(Path disk, Path pflash) {
-            this.disk = disk;
-            this.pflash = pflash;
-        }
-
-        void build(boolean bootableA, boolean bootableB, DiskBuilder.Data data) throws IOException {
-            disks.assemble(disk, disks.bootPartition(flow.bootCmd()),
-                    disks.rootSlot("rootA", bootableA, flow),
-                    disks.rootSlot("rootB", bootableB, flow), data);
-        }
-
-        /** One power cycle, counted for every scenario whose checks read it. */
-        BootConsole boot(Scenario... for_) throws IOException, InterruptedException {
-            Qemu.Boot b = qemu.powerCycle(disk, pflash);
-            for (Scenario s : for_) {
-                s.add(b);
-            }
-            Files.writeString(disk.resolveSibling("console-" + ++cycles + ".log"), b.console());
-            // U-Boot's default 2 s autoboot delay is not part of what is tested; drop it once saved.
-            Map<String, String> env = env();
-            if (!env.isEmpty() && !"0".equals(env.get("bootdelay"))) {
-                UBootEnvImage.update(pflash, Map.of("bootdelay", "0"));
-            }
-            last = new BootConsole(b.console());
-            return last;
-        }
-
-        Map<String, String> env() throws IOException {
-            return UBootEnvImage.read(pflash).orElse(Map.of());
-        }
-
-        List<String> tail() {
-            if (last == null) {
-                return List.of();
-            }
-            List<String> l = last.lines();
-            return l.subList(Math.max(0, l.size() - 12), l.size()).stream().map(x -> "console: " + x).toList();
-        }
-    }
-
-    private String root(String slot) {
-        return flow.board().linuxPartition(flow.layout().part("root" + slot).number());
-    }
-
-    private String dataDev() {
-        return flow.board().linuxPartition(flow.layout().part("data").number());
-    }
-
-    private String left(int n) {
-        return Integer.toString(n);
-    }
-
-    private void expectBootedSlot(Scenario s, BootConsole c, String slot) {
-        s.expectLine(c, "ModuCop: booting slot " + slot, "boot script chose slot " + slot);
-        String cmdline = c.cmdline();
-        s.expect(cmdline.contains("root=" + root(slot) + " ") && cmdline.contains("rauc.slot=" + slot),
-                "kernel got root=" + root(slot) + " and rauc.slot=" + slot, "cmdline " + cmdline);
-        s.expect(c.reachedUserSpace(), "user space ran to the end", c.line("BOOTTEST: done").orElse("no BOOTTEST: done"));
-    }
-
-    /** {@code n} power cycles in which the boot script picks {@code slot} and it does not boot. */
-    private void expectFailedAttempts(Scenario s, Device d, String slot, int n, int firstNumber) throws IOException, InterruptedException {
-        for (int i = 0; i < n; i++) {
-            BootConsole c = d.boot(s);
-            s.expect(c.has("ModuCop: booting slot " + slot) && !c.reachedUserSpace(),
-                    "attempt " + (firstNumber + i) + " tries slot " + slot + ", which does not boot",
-                    c.line("ModuCop: booting slot").orElse(""));
-        }
-    }
-
-    private ScenarioResult fallback(Device d) throws IOException, InterruptedException {
-        Scenario s = new Scenario("fallback", "slot A never comes up: after " + flow.attempts() + " attempts the script falls back to B");
-        d.build(false, true, DiskBuilder.Data.BLANK);
-        for (int i = 1; i <= flow.attempts(); i++) {
-            expectFailedAttempts(s, d, "A", 1, i);
-            s.expectEnv(d.env(), "BOOT_A_LEFT", left(flow.attempts() - i));
-        }
-        BootConsole c = d.boot(s);
-        expectBootedSlot(s, c, "B");
-        Map<String, String> env = d.env();
-        s.expectEnv(env, "BOOT_A_LEFT", "0");
-        s.expectEnv(env, "BOOT_B_LEFT", left(flow.attempts() - 1));
-        return s.result(d.tail());
-    }
-
-    private ScenarioResult exhausted(Device d) throws IOException, InterruptedException {
-        Scenario s = new Scenario("exhausted", "both slots exhausted: both counters re-armed, board reset");
-        d.build(false, false, DiskBuilder.Data.BLANK);
-        int tries = 2 * flow.attempts();
-        expectFailedAttempts(s, d, "A", flow.attempts(), 1);
-        expectFailedAttempts(s, d, "B", flow.attempts(), flow.attempts() + 1);
-        Map<String, String> before = d.env();
-        s.expect("0".equals(before.get("BOOT_A_LEFT")) && "0".equals(before.get("BOOT_B_LEFT")),
-                "after " + tries + " failed boots no slot has a try left",
-                "BOOT_A_LEFT=" + before.get("BOOT_A_LEFT") + " BOOT_B_LEFT=" + before.get("BOOT_B_LEFT"));
-        BootConsole c = d.boot(s);
-        s.expectLine(c, "no slot has a boot attempt left, re-arming A and B", "recovery policy ran");
-        s.expect(c.has("resetting") || !c.has("Starting kernel"), "the board reset without booting a kernel", null);
-        Map<String, String> env = d.env();
-        s.expectEnv(env, "BOOT_A_LEFT", left(flow.attempts()));
-        s.expectEnv(env, "BOOT_B_LEFT", left(flow.attempts()));
-        return s.result(d.tail());
-    }
-
-    /** The LIFECYCLE stages on one disk; only the asked-for stages are reported. */
-    private List<ScenarioResult> lifecycle(List<String> asked) throws IOException, InterruptedException {
-        Path dir = work.resolve("lifecycle");
-        Files.createDirectories(dir);
-        Device d = new Device(dir.resolve("disk.img"), dir.resolve("pflash1.img"));
-        UBootEnvImage.createBlank(d.pflash);
-        d.build(true, true, DiskBuilder.Data.BLANK);
-        Scenario first = new Scenario("first-boot", "first boot: slot A chosen, its counter decremented and saved; blank data partition formatted");
-        Scenario ov = new Scenario("overlays", "overlay init on a real kernel: persistent and tmpfs overlays, read-only root, persistence across a reboot");
-        Scenario good = new Scenario("mark-good", "a good boot marked good: the counter no longer runs down");
-        Scenario up = new Scenario("update", "update installed to B (as rauc install sets BOOT_ORDER/BOOT_B_LEFT): B runs, configuration follows, B marked good stays");
-
-        BootConsole c = d.boot(first, ov, good, up);
-        expectBootedSlot(first, c, "A");
-        Map<String, String> env = d.env();
-        first.expectEnv(env, "BOOT_A_LEFT", left(flow.attempts() - 1));
-        first.expectEnv(env, "BOOT_B_LEFT", left(flow.attempts()));
-        first.expectEnv(env, "BOOT_ORDER", "A B");
-        first.expectLine(c, "is blank: formatting it", "blank data partition formatted on first boot");
-        BootConsole.Mount data = c.mounts().get("/data");
-        first.expect(data != null && "ext4".equals(data.type()) && dataDev().equals(data.device()),
-                "/data is the formatted data partition", data == null ? "no /data mount" : data.toString());
-        expectOverlayMounts(ov, c);
-
-        // what the health gate (moducop-health) does on a healthy device: BOOT_A_LEFT back to <attempts>
-        markGood(d, "A");
-        BootConsole second = d.boot(ov, good, up);
-        expectBootedSlot(good, second, "A");
-        good.expectEnv(d.env(), "BOOT_A_LEFT", left(flow.attempts() - 1));
-        for (String p : flow.overlays().persistent()) {
-            ov.expectLine(second, "BOOTTEST: found " + p + "/boottest-marker", "a file written to " + p + " survived the reboot");
-        }
-        for (String v : flow.overlays().volatileDirs()) {
-            ov.expectLine(second, "BOOTTEST: absent " + v + "/boottest-marker", "a file written to " + v + " did not");
-        }
-
-        if (asked.contains("update")) {
-            markGood(d, "A");
-            raucInstallToB(d);
-            BootConsole b = d.boot(up);
-            expectBootedSlot(up, b, "B");
-            up.expectLine(b, "carrying over slot A's overlays", "slot B's persistent overlays were seeded from slot A");
-            up.expectLine(b, "BOOTTEST: found /etc/boottest-marker written in slot A", "a file written to /etc under A is there under B");
-            markGood(d, "B");
-            BootConsole again = d.boot(up);
-            expectBootedSlot(up, again, "B");
-            up.expectEnv(d.env(), "BOOT_ORDER", "B A");
-            up.expectEnv(d.env(), "BOOT_B_LEFT", left(flow.attempts() - 1));
-        }
-        List<ScenarioResult> out = new ArrayList<>();
-        for (Scenario s : List.of(first, ov, good, up)) {
-            if (asked.contains(s.id)) {
-                out.add(s.result(d.tail()));
-            }
-        }
-        return out;
-    }
-
-    private void expectOverlayMounts(Scenario s, BootConsole c) {
-        Map<String, BootConsole.Mount> m = c.mounts();
-        s.expect(c.has("BOOTTEST: rootfs read-only"), "root file system is read-only",
-                m.containsKey("/") ? m.get("/").toString() : "");
-        for (String dir : flow.overlays().persistent()) {
-            BootConsole.Mount o = m.get(dir);
-            String upper = o == null ? null : o.option("upperdir");
-            s.expect(o != null && "overlay".equals(o.type()) && ("/data/overlay/A" + dir + "/upper").equals(upper),
-                    dir + " is an overlay with its upper directory on the data partition", String.valueOf(o));
-        }
-        for (String dir : flow.overlays().volatileDirs()) {
-            BootConsole.Mount o = m.get(dir);
-            String upper = o == null ? null : o.option("upperdir");
-            s.expect(o != null && "overlay".equals(o.type()) && upper != null && upper.startsWith("/var/volatile/"),
-                    dir + " is an overlay with its upper directory on tmpfs", String.valueOf(o));
-        }
-        for (String dir : List.of("/var/volatile", "/run")) {
-            BootConsole.Mount t = m.get(dir);
-            s.expect(t != null && "tmpfs".equals(t.type()), dir + " is tmpfs", String.valueOf(t));
-        }
-        s.expect("/run".equals(c.resolves("/var/run")), "/var/run resolves to the tmpfs /run", c.resolves("/var/run"));
-        s.expect("/var/volatile/log".equals(c.resolves("/var/log")), "/var/log resolves to /var/volatile/log", c.resolves("/var/log"));
-    }
-
-    /** What rauc install does after writing slot B: B first in BOOT_ORDER, its counter armed (boot-attempts-primary). */
-    private void raucInstallToB(Device d) throws IOException {
-        UBootEnvImage.update(d.pflash, Map.of("BOOT_ORDER", "B A", "BOOT_B_LEFT", left(flow.attempts())));
-    }
-
-    /** What moducop-health does on a healthy boot of SLOT: its counter back to boot-attempts. */
-    private void markGood(Device d, String slot) throws IOException {
-        UBootEnvImage.update(d.pflash, Map.of("BOOT_" + slot + "_LEFT", left(flow.attempts())));
-    }
-
-    private ScenarioResult updateRollback(Device d) throws IOException, InterruptedException {
-        Scenario s = new Scenario("update-rollback", "the updated slot B never comes up: after " + flow.attempts()
-                + " attempts the old slot A runs again, with its own configuration");
-        d.build(true, false, DiskBuilder.Data.BLANK);
-        BootConsole a = d.boot(s);
-        expectBootedSlot(s, a, "A");
-        markGood(d, "A");
-        raucInstallToB(d);
-        expectFailedAttempts(s, d, "B", flow.attempts(), 1);
-        BootConsole back = d.boot(s);
-        expectBootedSlot(s, back, "A");
-        s.expectLine(back, "BOOTTEST: found /etc/boottest-marker written in slot A", "slot A's /etc is as it was before the update");
-        s.expectEnv(d.env(), "BOOT_B_LEFT", "0");
-        return s.result(d.tail());
-    }
-
-    private ScenarioResult dataMissing(Device d) throws IOException, InterruptedException {
-        Scenario s = new Scenario("data-missing", "no data partition: the system boots on a tmpfs /data and says why");
-        d.build(true, true, DiskBuilder.Data.MISSING);
-        BootConsole c = d.boot(s);
-        s.expect(c.reachedUserSpace(), "user space ran to the end", null);
-        s.expectLine(c, "data partition " + dataDev() + " does not exist", "console names the missing partition");
-        s.expectLine(c, "/data is a tmpfs", "console warns that nothing is kept");
-        BootConsole.Mount data = c.mounts().get("/data");
-        s.expect(data != null && "tmpfs".equals(data.type()), "/data is a tmpfs", String.valueOf(data));
-        return s.result(d.tail());
-    }
-
-    private ScenarioResult dataForeign(Device d) throws IOException, InterruptedException {
-        Scenario s = new Scenario("data-foreign", "data partition holds a foreign file system: left untouched, tmpfs fallback");
-        d.build(true, true, DiskBuilder.Data.FOREIGN);
-        String before = disks.dataFingerprint(d.disk);
-        BootConsole c = d.boot(s);
-        s.expect(c.reachedUserSpace(), "user space ran to the end", null);
-        s.expectLine(c, "holds no ext4 file system ModuCop can mount; it was left untouched", "console says why");
-        BootConsole.Mount data = c.mounts().get("/data");
-        s.expect(data != null && "tmpfs".equals(data.type()), "/data is a tmpfs", String.valueOf(data));
-        s.expect(before.equals(disks.dataFingerprint(d.disk)), "the foreign file system was not formatted",
-                "first MiB sha256 " + before.substring(0, 16));
-        return s.result(d.tail());
     }
 }

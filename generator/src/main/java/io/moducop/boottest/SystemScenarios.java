@@ -602,7 +602,7 @@ public final class SystemScenarios {
         PANIC("panic", "the kernel panics: slot B's init exits (an update with a broken init)",
                 "Kernel panic - not syncing", 60),
         HANG("hang", "userspace hangs: a unit of slot B freezes PID 1 once the hardware watchdog is armed; only the watchdog can reset the board",
-                "BOOTTEST-FAULT: freezing PID 1", 120),
+                "BOOTTEST-FAULT: freezing PID 1", 90),
         UNHEALTHY("unhealthy", "slot B boots, but an application unit fails: the health gate must not mark it good",
                 "BOOTTEST-FAULT: an application fails", -1);
 
@@ -634,7 +634,7 @@ public final class SystemScenarios {
 
                         [Service]
                         Type=oneshot
-                        ExecStart=/bin/sh -c 'w=/sys/class/watchdog/watchdog0/state; i=0; while [ "$$(cat $$w 2>/dev/null)" != active ] && [ $$i -lt 60 ]; do sleep 1; i=$$((i+1)); done; echo "BOOTTEST-FAULT: freezing PID 1 (watchdog0 $$(cat $$w 2>/dev/null || echo absent) after $$i s)" > /dev/console; echo 1 > /sys/fs/cgroup/init.scope/cgroup.freeze; exec sleep infinity'
+                        ExecStart=/bin/sh -c 'w=/sys/class/watchdog/watchdog0/state; i=0; while [ "$$(cat $$w 2>/dev/null)" != active ] && [ $$i -lt 45 ]; do sleep 1; i=$$((i+1)); done; echo "BOOTTEST-FAULT: freezing PID 1 (watchdog0 $$(cat $$w 2>/dev/null || echo absent) after $$i s)" > /dev/console; echo 1 > /sys/fs/cgroup/init.scope/cgroup.freeze; exec sleep infinity'
 
                         [Install]
                         WantedBy=multi-user.target
