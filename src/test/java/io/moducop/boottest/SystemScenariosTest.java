@@ -63,6 +63,22 @@ class SystemScenariosTest {
         assertTrue(r.out().contains("systemd reached multi-user.target"), r.out());
     }
 
+    /**
+     * The Pi profile's mark-good on the Pi's own U-Boot (raspi4b): the real health gate writes
+     * uboot.env on the card's FAT partition through the generated fw_env.config; read back here.
+     */
+    @Test
+    void piMarkGoodWritesUbootEnvOnTheBootPartition() {
+        Cli r = Cli.run("boot-test", "--system", "--cache", cache.toString(), "--work", work.toString(), "--scenario", "mark-good",
+                "profiles/raspberrypi4-64.yaml");
+        System.out.println(r.out());
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        assertTrue(r.out().contains("PASS mark-good"), r.out());
+        assertTrue(r.out().contains("the health gate marked A good"), r.out());
+        assertTrue(r.out().contains("U-Boot env BOOT_A_LEFT=3"), r.out());
+        assertTrue(r.out().contains("fw_env.config: /uboot/uboot.env"), r.out());
+    }
+
     /** The defect, made on purpose: a wic fstab line for a disk the board does not have. */
     @Test
     void aStrayFstabLineFailsSystemBoot() throws IOException, InterruptedException {

@@ -40,6 +40,19 @@ public record HostAssets(Path cache, Map<String, Path> tools) {
         return cache.resolve("system/packages.txt");
     }
 
+    /**
+     * The Pi's slot assets (kernel, initramfs with the SD host driver) with the --system userland:
+     * after {@link #prepareSystem} and {@link #prepareRaspi} on the same cache.
+     */
+    public HostAssets raspiSystem() throws java.io.IOException {
+        Path dir = tool("raspi-assets");
+        Path link = dir.resolve("system");
+        if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.createSymbolicLink(link, cache.resolve("system"));
+        }
+        return new HostAssets(dir, tools);
+    }
+
     public Path tool(String name) {
         Path p = tools.get(name);
         if (p == null) {

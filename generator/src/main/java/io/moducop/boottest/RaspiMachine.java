@@ -138,6 +138,15 @@ final class RaspiMachine {
 
     /** One power cycle: from QEMU start until U-Boot resets, Linux powers off or reboots, or the timeout. */
     Qemu.Boot powerCycle(Path sd, Path dtb) throws IOException, InterruptedException {
+        return powerCycle(sd, dtb, TIMEOUT_SECONDS, l -> false);
+    }
+
+    /**
+     * As {@link #powerCycle(Path, Path)}, ending also when a line matches {@code end} (Linux's
+     * "reboot: Power down": without firmware there is nothing that switches the emulated board off).
+     */
+    Qemu.Boot powerCycle(Path sd, Path dtb, int timeoutSeconds, java.util.function.Predicate<String> end)
+            throws IOException, InterruptedException {
         List<String> cmd = List.of(assets.tool("qemu-system-aarch64").toString(),
                 "-M", "raspi4b", "-display", "none", "-no-reboot",
                 "-kernel", assets.tool("raspi-u-boot.bin").toString(),
@@ -158,13 +167,16 @@ final class RaspiMachine {
                 while ((line = in.readLine()) != null) {
                     console.append(line.replace("\r", "")).append('\n');
                     times.add((System.nanoTime() - start) / 1e9);
+                    if (end.test(line)) {
+                        p.destroyForcibly();
+                    }
                 }
             } catch (IOException ignored) {
                 // the process was killed; what was read so far is kept
             }
         });
         reader.start();
-        boolean exited = p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        boolean exited = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
         if (!exited) {
             p.destroyForcibly().waitFor();
         }

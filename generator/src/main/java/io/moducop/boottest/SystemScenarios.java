@@ -114,6 +114,11 @@ public final class SystemScenarios {
         }
     }
 
+    /** mark-good of a Raspberry Pi 4 profile on QEMU raspi4b ({@link RaspiSystemScenarios}); {@code raspiAssets} after prepareSystem. */
+    public static List<ScenarioResult> onRaspi(HostAssets raspiAssets, Profile pi, Path work) throws IOException, InterruptedException {
+        return new RaspiSystemScenarios(raspiAssets, Generated.of(pi, pi), work).run(List.of("mark-good"));
+    }
+
     DiskBuilder.SystemSpec spec(String variant) throws IOException {
         return spec(gen, variant, List.of());
     }
@@ -304,6 +309,10 @@ public final class SystemScenarios {
             List<String> l = last.lines();
             return l.subList(Math.max(0, l.size() - 25), l.size()).stream().map(x -> "console: " + x).toList();
         }
+    }
+
+    String bootDev() {
+        return gen.profile().base().linuxPartition(gen.profile().layout().part("boot").number());
     }
 
     private String dataDev() {

@@ -90,10 +90,12 @@ final class BootTestCommand implements Callable<Integer> {
             return raspi(out, profile);
         }
         if (!QEMU_BOARD.equals(profile.base().id())) {
-            out.printf("%s is for %s: boot-test runs its generated boot logic with the QEMU arm64 board's devices"
-                    + " (virtio disk, ttyAMA0, environment in flash); %s's own device names, firmware and kernel are not exercised"
-                    + " (QEMU has no machine for it).%n",
-                    profile.source(), profile.base().name(), profile.base().name());
+            boolean piMarkGood = system && RaspiScenarios.runsOn(profile) && (scenarios.isEmpty() || scenarios.contains("mark-good"));
+            out.printf("%s is for %s: boot-test runs its generated %s with the QEMU arm64 board's devices"
+                    + " (virtio disk, ttyAMA0, environment in flash)%s.%n",
+                    profile.source(), profile.base().name(), piMarkGood ? "system, but for mark-good," : "boot logic",
+                    piMarkGood ? "" : "; " + profile.base().name() + "'s own device names, firmware and kernel are not exercised"
+                            + " (QEMU has no machine for it)");
             profile = profile.withBase(MachineConfigs.load(QEMU_BOARD));
         }
         String machine = profile.board().name();
@@ -110,8 +112,21 @@ final class BootTestCommand implements Callable<Integer> {
             if (asked != profile) {
                 out.printf("the guest's /etc/fstab is the one wic writes from %s's wks%n", asked.board().name());
             }
-            results = new SystemScenarios(assets, SystemScenarios.Generated.of(profile, asked), workDir)
-                    .powerCuts(seed, cuts).run(ids, jobs);
+            List<String> onVirt = ids;
+            List<ScenarioResult> onPi = List.of();
+            if (RaspiScenarios.runsOn(asked) && ids.contains("mark-good")) {
+                // the environment lives in uboot.env on the card: only the Pi's own U-Boot shows that
+                onVirt = ids.stream().filter(i -> !i.equals("mark-good")).toList();
+                out.printf("mark-good runs on QEMU raspi4b with the Pi's own U-Boot and %s's own generated files%n", asked.board().name());
+                onPi = SystemScenarios.onRaspi(HostAssets.prepareRaspi(cacheDir), asked, workDir.resolve("raspi4b"));
+                assets = HostAssets.prepareSystem(cacheDir);
+            }
+            List<ScenarioResult> all = new java.util.ArrayList<>(onPi);
+            if (!onVirt.isEmpty()) {
+                all.addAll(new SystemScenarios(assets, SystemScenarios.Generated.of(profile, asked), workDir)
+                        .powerCuts(seed, cuts).run(onVirt, jobs));
+            }
+            results = all;
         } else {
             HostAssets assets = HostAssets.prepare(cacheDir);
             out.printf("assets: %s (QEMU %s)%n", cacheDir, assets.tools().getOrDefault("qemu-version", Path.of("?")));

@@ -1,0 +1,105 @@
+package io.moducop.boottest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * boot-test --system's mark-good for a Raspberry Pi 4 profile, on the Pi's own U-Boot (QEMU
+ * raspi4b, {@link RaspiMachine}): the real userland with the Pi profile's own generated files
+ * (fw_env.config naming /uboot/uboot.env, uboot.mount, system.conf), so that the generated
+ * health gate's {@code rauc status mark-good} writes uboot.env on the SD card's FAT partition
+ * through libubootenv, and the host reads it back there. raspi4b has no virtio: no host share,
+ * no network; the checks read the console and the card.
+ */
+final class RaspiSystemScenarios {
+
+    public static final List<String> SCENARIOS = List.of("mark-good");
+
+    /** raspi4b boots the userland slowly (TCG, four emulated cores): a boot takes minutes. */
+    static final int BOOT_TIMEOUT_SECONDS = 1200;
+
+    private final RaspiMachine machine;
+    private final SystemScenarios system;
+    private final SystemScenarios.Generated gen;
+    private final DiskBuilder disks;
+    private final Path work;
+
+    /** {@code assets}: after prepareSystem and prepareRaspi; {@code gen}: generated for the Pi profile itself. */
+    RaspiSystemScenarios(HostAssets assets, SystemScenarios.Generated gen, Path work) throws IOException, InterruptedException {
+        this.machine = new RaspiMachine(assets);
+        this.gen = gen;
+        this.work = work;
+        this.system = new SystemScenarios(assets, gen, work);
+        this.disks = new DiskBuilder(assets.raspiSystem(), gen.profile().layout(), work);
+    }
+
+    /**
+     * What only the emulation needs: QEMU's model of the BCM2835 power-management block resets the
+     * board the moment a watchdog is started (it has no countdown), so systemd must not start it.
+     */
+    static final DiskBuilder.HarnessFile NO_WATCHDOG = new DiskBuilder.HarnessFile(
+            "/etc/systemd/system.conf.d/zz-boottest-raspi4b.conf", 0644,
+            "# boot-test on QEMU raspi4b: its BCM2835 watchdog model resets at once when started\n"
+                    + "[Manager]\nRuntimeWatchdogSec=off\nRebootWatchdogSec=off\n", false,
+            "QEMU's BCM2835 power-management model resets the board the moment the watchdog is started (no countdown):"
+                    + " systemd's hardware watchdog is off on raspi4b (the hang scenario proves it on virt's i6300esb)");
+
+    public List<ScenarioResult> run(List<String> ids) throws IOException, InterruptedException {
+        Files.createDirectories(work);
+        return ids.stream().map(id -> {
+            if (!id.equals("mark-good")) {
+                throw new IllegalArgumentException("unknown scenario " + id);
+            }
+            try {
+                return markGood(work.resolve(id));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+    }
+
+    private ScenarioResult markGood(Path dir) throws IOException, InterruptedException {
+        int attempts = gen.profile().bootAttempts();
+        Scenario s = new Scenario("mark-good", "the generated health gate finds the system healthy and rauc status mark-good"
+                + " re-arms the counter in uboot.env on the SD card's FAT partition (fw_env.config: "
+                + gen.installed("fw_env.config").lines().filter(l -> l.startsWith("/")).findFirst().orElse("?").trim()
+                + "), read back from the host (raspi4b, the Pi's own U-Boot)");
+        DiskBuilder.run("rm", "-rf", dir.toString());
+        Files.createDirectories(dir);
+        List<DiskBuilder.HarnessFile> harness = new java.util.ArrayList<>(system.harnessFiles(gen));
+        harness.add(NO_WATCHDOG);
+        harness.forEach(h -> s.evidence.add("harness: " + h.target() + ": " + h.reason()));
+        Path slot = disks.systemSlot("rootA", system.spec(gen, "A", List.of(NO_WATCHDOG)));
+        Path sd = dir.resolve("sd.img");
+        disks.assemble(sd, disks.bootPartition(gen.bootCmd()), slot, slot, DiskBuilder.Data.BLANK);
+        RaspiMachine.padToSdSize(sd, gen.profile().layout().storage());
+        Path dtb = machine.emulationDtb(dir);
+        Qemu.Boot b = machine.powerCycle(sd, dtb, BOOT_TIMEOUT_SECONDS,
+                l -> l.contains("reboot: Power down") || SystemScenarios.DEAD_END.stream().anyMatch(l::contains));
+        s.add(b, BOOT_TIMEOUT_SECONDS);
+        Path log = dir.resolve("console-1.log");
+        Files.writeString(log, b.console());
+        s.logs.add(log.toString());
+        BootConsole c = new BootConsole(b.console());
+        s.expectLine(c, "Unable to read \"" + RaspiMachine.ENV_FILE + "\" from mmc0:1", "a new card: no uboot.env yet");
+        s.expectLine(c, "Saving Environment to FAT... OK", "the boot script's saveenv wrote uboot.env to the FAT partition");
+        s.expectLine(c, "tries left: A=" + (attempts - 1), "U-Boot took a try from A");
+        system.expectSystemUp(s, c, "A");
+        BootConsole.Mount boot = c.mounts().get("/uboot");
+        s.expect(boot != null && "vfat".equals(boot.type()) && system.bootDev().equals(boot.device()),
+                "the generated uboot.mount mounted the boot partition on /uboot", String.valueOf(boot));
+        s.expectLine(c, "moducop-health: slot A is healthy and marked good", "the health gate marked A good");
+        c.line("rauc status: marked slot").ifPresent(l -> s.evidence.add("console: " + l.strip()));
+        Map<String, String> env = machine.readEnv(sd, gen.profile().layout().part("boot").start()).orElse(Map.of());
+        s.expectEnv(env, "BOOT_A_LEFT", Integer.toString(attempts));
+        s.expectEnv(env, "BOOT_ORDER", "A B");
+        List<String> l = c.lines();
+        return s.result(l.subList(Math.max(0, l.size() - 25), l.size()).stream().map(x -> "console: " + x).toList());
+    }
+}
