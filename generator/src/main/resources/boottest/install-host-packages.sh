@@ -103,7 +103,7 @@ echo "+ apt-get install (host tools)"
 apt-get install -y --no-install-recommends \
     u-boot-qemu u-boot-tools libubootenv-tool \
     fdisk dosfstools mtools e2fsprogs cpio gzip dpkg xz-utils zstd device-tree-compiler \
-    mmdebstrap qemu-user-static
+    mmdebstrap qemu-user-static openssh-client openssl
 echo "+ apt-get install -t bookworm-backports qemu-system-arm"
 apt-get install -y --no-install-recommends -t bookworm-backports qemu-system-arm
 
