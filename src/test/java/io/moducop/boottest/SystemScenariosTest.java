@@ -16,14 +16,16 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * boot-test --system for real: the generated files on an arm64 Debian userland with systemd,
  * podman and RAUC under QEMU. Each scenario also runs once with the mechanism it proves taken
- * away, and must fail then. The tests run two at a time (one QEMU each: the machine has two cores). Needs root (the userland is built with mmdebstrap, once, cached in
+ * away, and must fail then. The test methods run two at a time (one QEMU each: the machine has two
+ * cores); the class as a whole runs alone, not beside the other QEMU test classes. Needs root (the userland is built with mmdebstrap, once, cached in
  * MODUCOP_BOOT_TEST_CACHE, default ~/.cache/moducop/boot-test).
  */
-@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
 class SystemScenariosTest {
 
     static Path cache;
@@ -55,6 +57,7 @@ class SystemScenariosTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void systemBootPassesForTheDefaultProfile() {
         Cli r = Cli.run("boot-test", "--system", "--cache", cache.toString(), "--work", work.toString(), "--scenario", "system-boot");
         System.out.println(r.out());
@@ -68,6 +71,7 @@ class SystemScenariosTest {
      * uboot.env on the card's FAT partition through the generated fw_env.config; read back here.
      */
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void piMarkGoodWritesUbootEnvOnTheBootPartition() {
         Cli r = Cli.run("boot-test", "--system", "--cache", cache.toString(), "--work", work.toString(), "--scenario", "mark-good",
                 "profiles/raspberrypi4-64.yaml");
@@ -81,6 +85,7 @@ class SystemScenariosTest {
 
     /** The defect, made on purpose: a wic fstab line for a disk the board does not have. */
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void aStrayFstabLineFailsSystemBoot() throws IOException, InterruptedException {
         SystemScenarios.Generated good = defaults();
         SystemScenarios.Generated broken = good.withFstab(good.fstab() + "/dev/sda1\t/uboot\tvfat\tdefaults\t0\t0\n");
@@ -91,6 +96,7 @@ class SystemScenariosTest {
 
     /** Without the generated storage.conf's graphroot, podman keeps its images in the tmpfs /var/lib: containers fails. */
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void withoutTheGraphrootOnDataContainersFails() throws IOException, InterruptedException {
         SystemScenarios.Generated good = defaults();
         String path = "meta-moducop-distro/recipes-containers/container-host-config/files/storage.conf";
@@ -104,6 +110,7 @@ class SystemScenariosTest {
 
     /** A system.conf whose bootloader backend does not write the environment: mark-good must fail. */
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void withoutTheUbootBackendMarkGoodFails() throws IOException, InterruptedException {
         SystemScenarios.Generated good = defaults();
         String path = "meta-moducop/dynamic-layers/rauc/recipes-core/rauc/files/moducop-qemuarm64/system.conf";
@@ -134,12 +141,14 @@ class SystemScenariosTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void loginPassesForTheDefaultProfile() throws IOException, InterruptedException {
         passes("login");
     }
 
     /** No authorized_keys, and an sshd that takes passwords: the key is refused, the password taken. */
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void withoutAuthorizedKeysAndWithPasswordsLoginFails() throws IOException, InterruptedException {
         SystemScenarios.Generated good = defaults();
         SystemScenarios.Generated broken = good.withFile(SystemScenarios.AUTHORIZED_KEYS, null).withFile(
@@ -149,12 +158,14 @@ class SystemScenariosTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void panicPassesForTheDefaultProfile() throws IOException, InterruptedException {
         passes("panic");
     }
 
     /** Without panic= the panicked kernel never reboots (no watchdog runs before systemd). */
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void withoutPanicRebootPanicFails() throws IOException, InterruptedException {
         SystemScenarios.Generated good = defaults();
         String bootCmd = good.bootCmd().replace(" panic=5", "");
@@ -163,23 +174,27 @@ class SystemScenariosTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void hangPassesForTheDefaultProfile() throws IOException, InterruptedException {
         passes("hang");
     }
 
     /** Without the generated watchdog settings systemd never arms /dev/watchdog0: the frozen board never resets. */
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void withoutWatchdogSettingsHangFails() throws IOException, InterruptedException {
         failsWithout(defaults().withFile(INIT + "moducop-watchdog.conf", null), "hang", "the board reset itself");
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void unhealthyPassesForTheDefaultProfile() throws IOException, InterruptedException {
         passes("unhealthy");
     }
 
     /** A mark-good without the health gate, as meta-rauc's rauc-mark-good.service does it: B is marked good. */
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void withoutTheHealthGateUnhealthyFails() throws IOException, InterruptedException {
         byte[] markGoodOnly = "#!/bin/sh\nrauc status mark-good\n".getBytes(UTF_8);
         failsWithout(defaults().withFile(INIT + "moducop-health", markGoodOnly), "unhealthy", "U-Boot env BOOT_B_LEFT");
@@ -195,6 +210,7 @@ class SystemScenariosTest {
      * configuration missing, and the power-cut scenario must see it.
      */
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void withoutAtomicSeedingPowerCutsLoseState() throws IOException, InterruptedException {
         SystemScenarios.Generated good = defaults();
         String path = DISTRO + "moducop-init/files/moducop-init";
@@ -232,6 +248,7 @@ class SystemScenariosTest {
 
     /** Without the seeding of B's overlays from A, rauc-install fails: /etc configured under A is not there under B. */
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void withoutSeedingRaucInstallFails() throws IOException, InterruptedException {
         if (System.getenv("MODUCOP_LONG_BOOT_TESTS") == null) {
             Assumptions.abort("SKIPPED: set MODUCOP_LONG_BOOT_TESTS=1 (about 10 minutes: a rauc install under emulation)");
