@@ -90,6 +90,11 @@ final class Qemu {
             this(onLine, killAfterSeconds, delayAfterLine, null, null);
         }
 
+        /** The same, ending also on a line that {@code more} accepts. */
+        Stop orOnLine(java.util.function.Predicate<String> more) {
+            return new Stop(onLine.or(more), killAfterSeconds, delayAfterLine, upLine, whileUp);
+        }
+
         /** The same, and {@code whileUp} once a line contains {@code fragment}. */
         Stop whileUp(String fragment, WhileUp work) {
             return new Stop(onLine, killAfterSeconds, delayAfterLine, fragment, work);

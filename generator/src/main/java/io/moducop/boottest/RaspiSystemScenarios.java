@@ -49,19 +49,14 @@ final class RaspiSystemScenarios {
 
     public List<ScenarioResult> run(List<String> ids) throws IOException, InterruptedException {
         Files.createDirectories(work);
-        return ids.stream().map(id -> {
-            if (!id.equals("mark-good")) {
+        List<ScenarioResult> out = new java.util.ArrayList<>();
+        for (String id : ids) {
+            if (!SCENARIOS.contains(id)) {
                 throw new IllegalArgumentException("unknown scenario " + id);
             }
-            try {
-                return markGood(work.resolve(id));
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }).toList();
+            out.add(markGood(work.resolve(id)));
+        }
+        return out;
     }
 
     private ScenarioResult markGood(Path dir) throws IOException, InterruptedException {
@@ -72,10 +67,9 @@ final class RaspiSystemScenarios {
                 + "), read back from the host (raspi4b, the Pi's own U-Boot)");
         DiskBuilder.run("rm", "-rf", dir.toString());
         Files.createDirectories(dir);
-        List<DiskBuilder.HarnessFile> harness = new java.util.ArrayList<>(system.harnessFiles(gen));
-        harness.add(NO_WATCHDOG);
-        harness.forEach(h -> s.evidence.add("harness: " + h.target() + ": " + h.reason()));
-        Path slot = disks.systemSlot("rootA", system.spec(gen, "A", List.of(NO_WATCHDOG)));
+        DiskBuilder.SystemSpec spec = system.spec(gen, "A", List.of(NO_WATCHDOG));
+        spec.harness().forEach(h -> s.evidence.add("harness: " + h.target() + ": " + h.reason()));
+        Path slot = disks.systemSlot("rootA", spec);
         Path sd = dir.resolve("sd.img");
         disks.assemble(sd, disks.bootPartition(gen.bootCmd()), slot, slot, DiskBuilder.Data.BLANK);
         RaspiMachine.padToSdSize(sd, gen.profile().layout().storage());

@@ -224,9 +224,16 @@ public final class SystemScenarios {
         final List<String> notes = new ArrayList<>();
 
         int sshPort;
+        /** What the harness adds to slot A beyond {@link #harnessFiles} (login: root's password). */
+        final List<DiskBuilder.HarnessFile> extraA;
 
         Device(Path dir, Generated gen) throws IOException {
+            this(dir, gen, List.of());
+        }
+
+        Device(Path dir, Generated gen, List<DiskBuilder.HarnessFile> extraA) throws IOException {
             this.gen = gen;
+            this.extraA = extraA;
             this.dir = dir;
             this.disk = dir.resolve("disk.img");
             this.pflash = dir.resolve("pflash1.img");
@@ -239,12 +246,13 @@ public final class SystemScenarios {
             build(List.of());
         }
 
-        /** Slot A as generated; slot B the same, or with {@code faultB} added (null: B as A). */
+        /** Slot A as generated (plus {@link #extraA}); slot B the same, or with {@code faultB} added. */
         void build(List<DiskBuilder.HarnessFile> faultB) throws IOException {
-            for (DiskBuilder.HarnessFile h : harnessFiles(gen)) {
+            DiskBuilder.SystemSpec specA = spec(gen, "A", extraA);
+            for (DiskBuilder.HarnessFile h : specA.harness()) {
                 notes.add("harness: " + h.target() + ": " + h.reason());
             }
-            Path a = disks.systemSlot("rootA", spec(gen, "A", List.of()));
+            Path a = disks.systemSlot("rootA", specA);
             Path b = faultB.isEmpty() ? a : disks.systemSlot("rootB", spec(gen, "B", faultB));
             for (DiskBuilder.HarnessFile h : faultB) {
                 notes.add("fault in slot B: " + h.target() + ": " + h.reason());
@@ -282,8 +290,7 @@ public final class SystemScenarios {
 
         /** One power cycle; a line with one of {@code deadEnds} ends it at once (the board can only fail). */
         BootConsole boot(Scenario s, Qemu.Stop stop, List<String> deadEnds) throws IOException, InterruptedException {
-            Qemu.Stop withDeadEnds = new Qemu.Stop(l -> deadEnds.stream().anyMatch(l::contains) || stop.onLine().test(l),
-                    stop.killAfterSeconds(), stop.delayAfterLine(), stop.upLine(), stop.whileUp());
+            Qemu.Stop withDeadEnds = stop.orOnLine(l -> deadEnds.stream().anyMatch(l::contains));
             Path log = dir.resolve("console-" + ++cycles + ".log");
             sshPort = Qemu.freePort();
             Qemu.Boot b = qemu.systemPowerCycle(disk, pflash, share, sshPort, BOOT_TIMEOUT_SECONDS, withDeadEnds, log);
@@ -517,19 +524,7 @@ public final class SystemScenarios {
             s.evidence.add("harness: its key " + pub.substring(pub.lastIndexOf(' ') + 1) + " added to login.ssh-keys for this boot"
                     + " (authorized_keys generated again from the profile with it)");
         }
-        List<DiskBuilder.HarnessFile> password = List.of(rootPassword());
-        Device d = new Device(dir, g) {
-            @Override
-            void build(List<DiskBuilder.HarnessFile> faultB) throws IOException {
-                for (DiskBuilder.HarnessFile h : harnessFiles(this.gen)) {
-                    notes.add("harness: " + h.target() + ": " + h.reason());
-                }
-                Path a = disks.systemSlot("rootA", spec(this.gen, "A", password));
-                notes.add("harness: /etc/shadow: root's password set to \"" + ROOT_PASSWORD + "\" (Debian's root is locked),"
-                        + " so that a refused password login shows that sshd refuses passwords");
-                disks.assemble(disk, disks.bootPartition(this.gen.bootCmd()), a, a, DiskBuilder.Data.BLANK);
-            }
-        };
+        Device d = new Device(dir, g, List.of(rootPassword()));
         d.build();
         d.task(null);
         d.share("after", "stay\n".getBytes(StandardCharsets.UTF_8));
@@ -572,7 +567,8 @@ public final class SystemScenarios {
         String shadow = Files.readString(assets.systemRoot().resolve("etc/shadow"));
         String patched = shadow.lines().map(l -> l.startsWith("root:") ? "root:" + hash + l.substring(l.indexOf(':', 5)) : l)
                 .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
-        return new DiskBuilder.HarnessFile("/etc/shadow", 0640, patched, false, "root's password set for the login scenario");
+        return new DiskBuilder.HarnessFile("/etc/shadow", 0640, patched, false, "root's password set to \"" + ROOT_PASSWORD
+                + "\" (Debian's root is locked), so that a refused password login shows that sshd refuses passwords");
     }
 
     /** ssh as root to the forwarded port, with {@code key}, or with {@code password} through SSH_ASKPASS; retried while sshd is not up. */
@@ -678,7 +674,7 @@ public final class SystemScenarios {
         // the first power-up: U-Boot saves its environment; the plug is pulled as the kernel loads
         d.boot(s, Qemu.Stop.after("ModuCop: booting slot A", 0));
         UBootEnvImage.update(d.pflash, Map.of("BOOT_ORDER", "B A", "BOOT_A_LEFT", Integer.toString(attempts),
-                "BOOT_B_LEFT", Integer.toString(attempts), "bootdelay", "0"));
+                "BOOT_B_LEFT", Integer.toString(attempts)));
         s.evidence.add("environment as rauc install leaves it: BOOT_ORDER=B A, BOOT_A_LEFT=BOOT_B_LEFT=" + attempts);
         d.taskResource("mark-good.sh");
         List<String> deadEnds = fault == Fault.PANIC ? DEAD_END.stream().filter(x -> !x.startsWith("Kernel panic")).toList() : DEAD_END;

@@ -118,8 +118,9 @@ final class BootTestCommand implements Callable<Integer> {
                 // the environment lives in uboot.env on the card: only the Pi's own U-Boot shows that
                 onVirt = ids.stream().filter(i -> !i.equals("mark-good")).toList();
                 out.printf("mark-good runs on QEMU raspi4b with the Pi's own U-Boot and %s's own generated files%n", asked.board().name());
-                onPi = SystemScenarios.onRaspi(HostAssets.prepareRaspi(cacheDir), asked, workDir.resolve("raspi4b"));
-                assets = HostAssets.prepareSystem(cacheDir);
+                // prepare-raspi.sh adds the Pi's tools to those of the userland prepared above: one set serves both
+                assets = HostAssets.prepareRaspi(cacheDir);
+                onPi = SystemScenarios.onRaspi(assets, asked, workDir.resolve("raspi4b"));
             }
             List<ScenarioResult> all = new java.util.ArrayList<>(onPi);
             if (!onVirt.isEmpty()) {
