@@ -151,6 +151,46 @@ class InputFuzzTest {
     }
 
     /** What the validator let through reaches generated files: it must be printable single-line text. */
+    /** The apps test's two-service compose file, mutated; validate reads it through a profile next to it. */
+    @Test
+    void mutatedComposeFilesEndInExitZeroOrTwoWithoutTraceAndOnlyCleanValues() throws IOException {
+        int cases = Integer.getInteger("moducop.fuzz.cases", 1200);
+        System.out.println("InputFuzzTest compose files: seed " + SEED + ", " + cases + " cases");
+        Random r = new Random(SEED ^ 0xc0de);
+        Mutator mutator = new Mutator(r);
+        Path profile = tmp.resolve("board.yaml");
+        Files.writeString(profile, "board:\n  name: moducop-test\n  base: qemuarm64\napps:\n  - name: web\n    compose: compose.yaml\n");
+        int accepted = 0;
+        for (int i = 0; i < cases; i++) {
+            byte[] input = mutator.mutate(io.moducop.apps.AppsValidationTest.WEB);
+            Files.write(tmp.resolve("compose.yaml"), input);
+            String where = "seed " + SEED + " compose case " + i + ":\n" + Diagnostic.escape(new String(input, java.nio.charset.StandardCharsets.UTF_8));
+            Cli v = assertTimeoutPreemptively(EACH, () -> Cli.run("validate", profile.toString()), where);
+            assertTrue(v.exitCode() == 0 || v.exitCode() == 2, where + "\nexit " + v.exitCode() + "\n" + v.err());
+            assertNoStackTrace(where, v.out(), v.err());
+            if (v.exitCode() == 0) {
+                accepted++;
+                for (io.moducop.apps.ComposeApp.Service svc : ProfileLoader.load(profile).apps().get(0).compose().services()) {
+                    List<String> values = new ArrayList<>(List.of(svc.name(), svc.image().reference()));
+                    values.addAll(svc.ports());
+                    values.addAll(svc.volumes());
+                    values.addAll(svc.environment().keySet());
+                    values.addAll(svc.environment().values());
+                    if (svc.command() != null) {
+                        values.addAll(svc.command().words());
+                    }
+                    for (String val : values) {
+                        if (!CLEAN.matcher(val).matches() || val.contains("$")) {
+                            fail(where + "\naccepted a value that is not printable ASCII without $: " + Diagnostic.escape(val));
+                        }
+                    }
+                }
+            }
+        }
+        System.out.printf("InputFuzzTest compose files: %d cases, %d accepted%n", cases, accepted);
+        assertTrue(accepted > cases / 40, "too few mutants are valid: " + accepted);
+    }
+
     private static void assertClean(Profile p, String where) {
         List<String> values = new ArrayList<>(List.of(p.board().name(), p.storage().table(), p.ota().client(),
                 p.ota().compatible(), p.ota().signingKey(), p.ota().signingCert()));

@@ -1,26 +1,31 @@
 package io.moducop.cli;
 
 import io.moducop.ExitCode;
+import io.moducop.apps.ComposeLoader;
 import io.moducop.profile.ProfileLoader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "schema", mixinStandardHelpOptions = true,
         versionProvider = Moducop.Version.class,
-        description = "Print the JSON Schema of board profiles (what validate enforces).")
+        description = "Print the JSON Schema of board profiles, or of applications' compose files (what validate enforces).")
 final class SchemaCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--compose", description = "The schema of an application's compose file (the part of Compose ModuCop accepts).")
+    boolean compose;
+
     @Override
     public Integer call() throws IOException {
-        try (InputStream in = SchemaCommand.class.getClassLoader().getResourceAsStream(ProfileLoader.SCHEMA_RESOURCE)) {
+        try (InputStream in = SchemaCommand.class.getClassLoader().getResourceAsStream(compose ? ComposeLoader.SCHEMA_RESOURCE : ProfileLoader.SCHEMA_RESOURCE)) {
             spec.commandLine().getOut().print(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             spec.commandLine().getOut().flush();
         }

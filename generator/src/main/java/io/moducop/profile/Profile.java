@@ -1,5 +1,6 @@
 package io.moducop.profile;
 
+import io.moducop.apps.App;
 import io.moducop.machine.MachineConfig;
 import io.moducop.machine.Release;
 import java.util.List;
@@ -18,6 +19,7 @@ public record Profile(
         int bootAttempts,
         Overlays overlays,
         Containers containers,
+        List<App> apps,
         Login login,
         Ota ota) {
 
@@ -70,11 +72,11 @@ public record Profile(
 
     /** The same profile with other login settings (boot-test's login scenario adds its own key). */
     public Profile withLogin(Login other) {
-        return new Profile(source, release, board, base, storage, partitions, bootAttempts, overlays, containers, other, ota);
+        return new Profile(source, release, board, base, storage, partitions, bootAttempts, overlays, containers, apps, other, ota);
     }
 
     /** The same profile on another base board (boot-test runs real-board logic on QEMU's devices). */
     public Profile withBase(MachineConfig other) {
-        return new Profile(source, release, board, other, storage, partitions, bootAttempts, overlays, containers, login, ota);
+        return new Profile(source, release, board, other, storage, partitions, bootAttempts, overlays, containers, apps, login, ota);
     }
 }

@@ -1,6 +1,8 @@
 package io.moducop.profile;
 
 import io.moducop.IoFailure;
+import io.moducop.apps.App;
+import io.moducop.apps.ComposeLoader;
 import io.moducop.schema.BoundedFile;
 import io.moducop.schema.Position;
 import io.moducop.schema.SchemaValidator;
@@ -17,6 +19,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Reads a profile file: YAML syntax, then the JSON Schema, then the checks a schema cannot express. */
@@ -142,6 +145,7 @@ public final class ProfileLoader {
             }
         }
         String keyring = t.string("ota.keyring") == null ? null : readKeyring(t, dir, errors);
+        List<App> apps = readApps(t, name, dir, errors);
         if (!errors.isEmpty()) {
             throw new UserError(errors);
         }
@@ -156,6 +160,7 @@ public final class ProfileLoader {
                 new Profile.Overlays(List.copyOf(persistent), List.copyOf(volatileDirs)),
                 new Profile.Containers(List.copyOf(t.strings("containers.registries")),
                         t.bool("containers.docker-alias"), t.bool("containers.compose")),
+                List.copyOf(apps),
                 new Profile.Login(List.copyOf(sshKeys), t.bool("login.development")),
                 new Profile.Ota(t.string("ota.client"), compatible, keyring,
                         t.string("ota.signing.key"), t.string("ota.signing.cert")));
@@ -193,6 +198,62 @@ public final class ProfileLoader {
         return type.equals(parts[0]) ? null : "the key data is a " + Diagnostic.escape(type) + " key, the line says " + parts[0];
     }
 
+    /** Each application's compose file, read and checked; its problems are reported at their place in it. */
+    @SuppressWarnings("unchecked")
+    private static List<App> readApps(ValidatedTree t, String profileName, Path dir, List<Diagnostic> errors) {
+        List<Map<String, Object>> entries = (List<Map<String, Object>>) t.get("apps");
+        List<App> apps = new ArrayList<>();
+        Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < entries.size(); i++) {
+            String appName = (String) entries.get(i).get("name");
+            String rel = (String) entries.get(i).get("compose");
+            if (!names.add(appName)) {
+                errors.add(at(t, "apps[" + i + "].name", "two applications are named " + appName, "give each application its own name"));
+                continue;
+            }
+            Path file = profileFile(t, "apps[" + i + "].compose", rel, dir, "compose file", "keep the compose file next to the profile,"
+                    + " e.g. apps/" + appName + "/compose.yaml", errors);
+            if (file == null) {
+                continue;
+            }
+            String display = Path.of(profileName).resolveSibling(rel).toString();
+            try {
+                apps.add(new App(appName, display, ComposeLoader.load(file, display)));
+            } catch (UserError e) {
+                errors.addAll(e.diagnostics());
+            }
+        }
+        return apps;
+    }
+
+    /**
+     * A file the profile names at {@code path}: it must exist inside the profile's directory
+     * (symbolic links resolved), so a profile from a merge request cannot ship any file of the
+     * machine it is built on. Null (with the problem in {@code errors}) otherwise.
+     */
+    private static Path profileFile(ValidatedTree t, String path, String rel, Path dir, String what, String hint,
+            List<Diagnostic> errors) {
+        if (dir == null) {
+            errors.add(at(t, path, "a built-in profile cannot name a " + what, "copy the profile next to the " + what));
+            return null;
+        }
+        try {
+            Path home = dir.toRealPath();
+            Path file = dir.resolve(rel).toRealPath();
+            if (!file.startsWith(home) || file.equals(home)) {
+                errors.add(at(t, path, what + " " + rel + " is outside the profile's directory", hint + " (symbolic links must not lead out)"));
+                return null;
+            }
+            return file;
+        } catch (NoSuchFileException e) {
+            errors.add(at(t, path, what + " " + rel + " does not exist (relative to the profile)", hint));
+            return null;
+        } catch (IOException e) {
+            errors.add(at(t, path, "cannot read " + what + " " + rel + ": " + IoFailure.reason(e), null));
+            return null;
+        }
+    }
+
     /**
      * The keyring is shipped on every device: it must be certificates and nothing else, and it
      * must lie inside the profile's directory (symbolic links resolved), so a profile from a merge
@@ -200,24 +261,15 @@ public final class ProfileLoader {
      */
     private static String readKeyring(ValidatedTree t, Path dir, List<Diagnostic> errors) {
         String rel = t.string("ota.keyring");
-        if (dir == null) {
-            errors.add(at(t, "ota.keyring", "a built-in profile cannot name a keyring file", "copy the profile next to the keyring"));
+        Path file = profileFile(t, "ota.keyring", rel, dir, "keyring", "keep the CA certificate next to the profile, e.g. keys/ca.cert.pem;"
+                + " create development keys with: ./moducop keys --dev " + (rel.contains("/") ? rel.substring(0, rel.lastIndexOf('/')) : "."),
+                errors);
+        if (file == null) {
             return null;
         }
         byte[] bytes;
         try {
-            Path home = dir.toRealPath();
-            Path file = dir.resolve(rel).toRealPath();
-            if (!file.startsWith(home) || file.equals(home)) {
-                errors.add(at(t, "ota.keyring", "keyring " + rel + " is outside the profile's directory",
-                        "keep the CA certificate next to the profile, e.g. keys/ca.cert.pem (symbolic links must not lead out)"));
-                return null;
-            }
             bytes = BoundedFile.read(file, MAX_KEYRING_BYTES);
-        } catch (NoSuchFileException e) {
-            errors.add(at(t, "ota.keyring", "keyring " + rel + " does not exist (relative to the profile)",
-                    "create development keys with: ./moducop keys --dev " + (rel.contains("/") ? rel.substring(0, rel.lastIndexOf('/')) : ".")));
-            return null;
         } catch (BoundedFile.Refused e) {
             errors.add(at(t, "ota.keyring", "keyring " + rel + " " + e.getMessage(), "it should be a file with a few PEM certificates"));
             return null;

@@ -28,7 +28,8 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * Checks a YAML node tree against a JSON Schema and turns it into plain values with defaults.
  *
  * <p>It interprets the subset of JSON Schema our schemas use (type, properties, required,
- * additionalProperties: false, enum, const, pattern, maxLength, minimum, maximum, items, maxItems,
+ * additionalProperties (false, or a schema for keys the user names, with propertyNames and
+ * maxProperties), enum, const, pattern, maxLength, minimum, maximum, items, maxItems,
  * uniqueItems, anyOf, $ref into $defs, default). The schema file is the contract: editors use it
  * for completion and this class enforces exactly it, so the two cannot drift. A keyword it does
  * not understand is a programming error, not something silently ignored; so is a string without
@@ -44,7 +45,7 @@ public final class SchemaValidator {
     private static final Set<String> KNOWN_KEYWORDS = Set.of("$schema", "$id", "$ref", "$defs", "title",
             "description", "examples", "type", "properties", "required", "additionalProperties", "enum",
             "const", "pattern", "maxLength", "minimum", "maximum", "items", "maxItems", "uniqueItems", "anyOf",
-            "default");
+            "default", "propertyNames", "maxProperties");
 
     /** No scalar in any input file may be longer, whatever its schema says. */
     public static final int MAX_SCALAR = 4096;
@@ -130,7 +131,7 @@ public final class SchemaValidator {
             s = resolve(s);
             positions.put(path, new Position(node.getStartMark().getLine() + 1, node.getStartMark().getColumn() + 1));
             if (node.getAnchor() != null) {
-                error(node, "anchors and aliases are not allowed in profiles", "write the value out in full");
+                error(node, "anchors and aliases are not allowed", "write the value out in full");
                 return null;
             }
             if (!plain(node, label(path))) {
@@ -155,6 +156,7 @@ public final class SchemaValidator {
                 case "string" -> checkString(s, node, path);
                 case "integer" -> checkInteger(s, node, path);
                 case "boolean" -> checkBoolean(s, node, path);
+                case "null" -> checkNull(s, node, path);
                 default -> throw new IllegalStateException("unsupported schema type " + type);
             };
         }
@@ -207,6 +209,12 @@ public final class SchemaValidator {
                 return null;
             }
             Map<String, Object> props = (Map<String, Object>) s.getOrDefault("properties", Map.of());
+            Map<String, Object> named = s.get("additionalProperties") instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
+            Number maxProperties = (Number) s.get("maxProperties");
+            if (maxProperties != null && map.getValue().size() > maxProperties.intValue()) {
+                error(node, label(path) + " has " + map.getValue().size() + " entries, at most " + maxProperties, expectation(s));
+                return null;
+            }
             Map<String, Object> out = new LinkedHashMap<>();
             Set<String> seen = new HashSet<>();
             for (NodeTuple t : map.getValue()) {
@@ -225,13 +233,22 @@ public final class SchemaValidator {
                     continue;
                 }
                 Map<String, Object> childSchema = (Map<String, Object>) props.get(key);
+                if (childSchema == null && named != null) {
+                    Map<String, Object> names = (Map<String, Object>) s.get("propertyNames");
+                    String p = (String) names.get("pattern");
+                    if (key.length() > ((Number) names.get("maxLength")).intValue()
+                            || !patterns.computeIfAbsent(p, Pattern::compile).matcher(key).matches()) {
+                        error(keyNode, "the name " + describe(keyNode) + " in " + label(path) + " is not valid", expectation(names));
+                        continue;
+                    }
+                    childSchema = named;
+                }
                 if (childSchema == null) {
                     error(keyNode, "unknown key '" + key + "'" + (path.isEmpty() ? "" : " in " + path),
                             DidYouMean.hint(key, props.keySet()));
                     continue;
                 }
-                if (t.getValueNode() instanceof ScalarNode sv && sv.getTag().equals(Tag.NULL)
-                        && !"null".equals(childSchema.get("type"))) {
+                if (t.getValueNode() instanceof ScalarNode sv && sv.getTag().equals(Tag.NULL) && !acceptsNull(childSchema)) {
                     error(t.getValueNode(), label(childPath) + " has no value", expectation(childSchema));
                     continue;
                 }
@@ -327,6 +344,13 @@ public final class SchemaValidator {
             return v;
         }
 
+        Object checkNull(Map<String, Object> s, Node node, String path) {
+            if (!(node instanceof ScalarNode scalar) || !scalar.getTag().equals(Tag.NULL)) {
+                error(node, label(path) + " must be empty, found " + kind(node), (String) s.get("description"));
+            }
+            return null;
+        }
+
         Boolean checkBoolean(Map<String, Object> s, Node node, String path) {
             if (!(node instanceof ScalarNode scalar) || !scalar.getTag().equals(Tag.BOOL)
                     || !BOOLEAN.matcher(scalar.getValue()).matches()) {
@@ -335,6 +359,16 @@ public final class SchemaValidator {
             }
             return TRUE.matcher(scalar.getValue()).matches();
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private boolean acceptsNull(Map<String, Object> raw) {
+        Map<String, Object> s = resolve(raw);
+        if ("null".equals(s.get("type"))) {
+            return true;
+        }
+        List<Map<String, Object>> options = (List<Map<String, Object>>) s.get("anyOf");
+        return options != null && options.stream().anyMatch(this::acceptsNull);
     }
 
     @SuppressWarnings("unchecked")
@@ -419,7 +453,7 @@ public final class SchemaValidator {
     }
 
     private static String label(String path) {
-        return path.isEmpty() ? "the profile" : path;
+        return path.isEmpty() ? "the file" : path;
     }
 
     private static String kind(Node node) {
@@ -495,6 +529,11 @@ public final class SchemaValidator {
             }
             if ("array".equals(m.get("type")) && !m.containsKey("maxItems")) {
                 throw new IllegalStateException("array at " + where + " has no maxItems");
+            }
+            if (m.get("additionalProperties") instanceof Map<?, ?> && (!m.containsKey("maxProperties")
+                    || !(m.get("propertyNames") instanceof Map<?, ?> n) || !n.containsKey("maxLength") || !n.containsKey("pattern"))) {
+                throw new IllegalStateException("object at " + where + " takes named keys without maxProperties or propertyNames"
+                        + " with pattern and maxLength");
             }
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 if (!"default".equals(e.getKey()) && !"examples".equals(e.getKey())) {

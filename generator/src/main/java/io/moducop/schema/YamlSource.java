@@ -49,6 +49,11 @@ public final class YamlSource {
     }
 
     public static Node parse(String displayName, String text) {
+        return parse(displayName, text, "a profile needs at least a 'board:' section");
+    }
+
+    /** {@code emptyHint}: what the file needs at least, said when it is empty. */
+    public static Node parse(String displayName, String text, String emptyHint) {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
         options.setMaxAliasesForCollections(10);
@@ -58,13 +63,13 @@ public final class YamlSource {
         // composing builds no objects, so any tag is harmless here; the schema validator refuses the non-standard ones
         options.setTagInspector(tag -> true);
         if (text.length() > MAX_BYTES) {
-            throw UserError.of(displayName, "the file is larger than " + MAX_BYTES / 1024 + " KiB", "a profile is a short YAML file");
+            throw UserError.of(displayName, "the file is larger than " + MAX_BYTES / 1024 + " KiB", "these are short YAML files");
         }
         try {
             Node node = new Composer(new ParserImpl(new StreamReader(new StringReader(text)), options),
                     new PlainResolver(), options).getSingleNode();
             if (node == null) {
-                throw UserError.of(displayName, "the file is empty", "a profile needs at least a 'board:' section");
+                throw UserError.of(displayName, "the file is empty", emptyHint);
             }
             return node;
         } catch (MarkedYAMLException e) {
@@ -80,11 +85,16 @@ public final class YamlSource {
 
     /** Reads a YAML file through {@link BoundedFile}: problems are user errors naming the file. */
     public static String read(Path file, String displayName) {
+        return read(file, displayName, "a profile, e.g. profiles/qemuarm64.yaml");
+    }
+
+    /** {@code what}: the kind of file expected, e.g. "a compose file". */
+    public static String read(Path file, String displayName, String what) {
         byte[] bytes;
         try {
             bytes = BoundedFile.read(file, MAX_BYTES);
         } catch (NoSuchFileException e) {
-            throw UserError.of(displayName, "no such file", "give the path of a profile, e.g. profiles/qemuarm64.yaml");
+            throw UserError.of(displayName, "no such file", "give the path of " + what);
         } catch (BoundedFile.Refused e) {
             throw UserError.of(displayName, "the file " + e.getMessage(), "give the path of a YAML file of at most "
                     + MAX_BYTES / 1024 + " KiB");
