@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         versionProvider = Moducop.Version.class,
         description = "Turns a YAML board profile into the meta-moducop Yocto layers and a flashable image.",
         subcommands = {ValidateCommand.class, GenerateCommand.class, SchemaCommand.class, BootTestCommand.class,
-                BuildCommand.class, LockCommand.class, KeysCommand.class,
+                BuildCommand.class, LockCommand.class, KeysCommand.class, FetchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Moducop implements Runnable {
 

@@ -13,6 +13,7 @@ public record MachineConfig(
         String kmachine,
         List<String> partitionTables,
         String console,
+        String containerPlatform,
         Kernel kernel,
         DeviceTree deviceTree,
         UBoot uboot,

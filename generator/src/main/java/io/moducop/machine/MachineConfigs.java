@@ -78,6 +78,7 @@ public final class MachineConfigs {
                 t.string("kmachine"),
                 t.strings("partition-tables"),
                 t.string("console"),
+                t.string("container-platform"),
                 new MachineConfig.Kernel(t.string("kernel.image"), t.string("kernel.boot-command")),
                 new MachineConfig.DeviceTree(t.string("device-tree.source"), t.string("device-tree.file"),
                         t.string("device-tree.address"), t.bool("device-tree.firmware-bootargs")),

@@ -51,6 +51,29 @@ public final class Processes {
         }
     }
 
+    /** Standard output kept apart, byte for byte (a manifest whose digest is checked); {@code errors} is stderr. */
+    public record Captured(int exitCode, byte[] output, String errors) {
+        public boolean ok() {
+            return exitCode == 0;
+        }
+    }
+
+    /** Like {@link #run(List, Path, Map, Duration)} with stdout and stderr apart. */
+    public static Captured capture(List<String> command, Duration timeout) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+        try {
+            boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!done) {
+                p.destroyForcibly().waitFor();
+            }
+            return new Captured(done ? p.exitValue() : -1, out.join(), new String(err.join(), StandardCharsets.UTF_8));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     private static byte[] readAll(InputStream in) {
         try (in) {
             ByteArrayOutputStream b = new ByteArrayOutputStream();

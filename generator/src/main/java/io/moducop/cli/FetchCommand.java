@@ -1,0 +1,66 @@
+package io.moducop.cli;
+
+import io.moducop.Diagnostic;
+import io.moducop.ExitCode;
+import io.moducop.apps.App;
+import io.moducop.apps.ComposeApp;
+import io.moducop.apps.ImageCache;
+import io.moducop.apps.Platform;
+import io.moducop.profile.Profile;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "fetch", mixinStandardHelpOptions = true,
+        versionProvider = Moducop.Version.class,
+        description = {"Fetch the images of the profiles' applications for each board's platform into the image cache,",
+            "checked against the digests pinned in the compose files. Registry credentials come from the",
+            "standard containers auth file (skopeo login / podman login), mirrors from registries.conf."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every image is in the cache and matches its digest", "2:a profile or compose file is invalid",
+            "3:skopeo is not installed", "9:an image could not be fetched, or does not match its digest"})
+final class FetchCommand implements Callable<Integer> {
+
+    @Mixin
+    ProfileArgs profiles;
+
+    @Option(names = "--cache", paramLabel = "DIR",
+            description = "The image cache, outside every generated layer (default: ~/.cache/moducop/images).")
+    Path cache;
+
+    @Option(names = "--offline", description = "Use no network: every image must be in the cache or in --from.")
+    boolean offline;
+
+    @Option(names = "--from", paramLabel = "DIR",
+            description = "Take images from this OCI directory (another image cache's oci/) instead of their registries.")
+    Path from;
+
+    @Spec
+    CommandSpec spec;
+
+    static Path defaultCache() {
+        return Path.of(System.getProperty("user.home"), ".cache", "moducop", "images");
+    }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        ImageCache images = new ImageCache(cache != null ? cache : defaultCache(), from, offline);
+        for (Profile p : profiles.load()) {
+            Platform platform = Platform.parse(p.base().containerPlatform());
+            for (App app : p.apps()) {
+                for (ComposeApp.Service s : app.compose().services()) {
+                    ImageCache.Entry e = images.fetch(s.image(), platform, app.composeSource() + ": services." + s.name() + ".image");
+                    spec.commandLine().getOut().printf("%s: %s %s %s: %s (manifest %s, %.1f MiB)%n", Diagnostic.escape(p.source()),
+                            app.name(), s.name(), platform, e.fetched() ? "fetched" : "cached", e.manifestDigest(),
+                            e.bytes() / 1048576.0);
+                }
+            }
+        }
+        return ExitCode.OK;
+    }
+}
