@@ -86,6 +86,35 @@ class ImageFetchTest {
         assertEquals(digest.substring(7), Digests.sha256(manifest));
     }
 
+    /** An index for arm64 pushed with skopeo --all: the pinned digest is the index's, the board gets its entry. */
+    @Test
+    void aDigestPinnedToAMultiPlatformIndexResolvesToTheBoardsEntryAndKeepsTheIndex() throws IOException, InterruptedException {
+        Path dir = Files.createDirectories(tmp.resolve("index"));
+        assertEquals(0, HostTools.run(List.of("tar", "-xf", archive.toString(), "-C", dir.toString())).exitCode());
+        OciLayout layout = new OciLayout(dir);
+        OciLayout.Ref single = layout.refs().get(0);
+        byte[] index = ("{\"schemaVersion\":2,\"mediaType\":\"" + OciLayout.INDEX + "\",\"manifests\":[{\"mediaType\":\""
+                + single.mediaType() + "\",\"digest\":\"" + single.digest() + "\",\"size\":" + single.size()
+                + ",\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\"}}]}").getBytes(StandardCharsets.UTF_8);
+        String indexDigest = layout.writeBlob(index);
+        layout.writeIndex(List.of(new OciLayout.Ref("multi", OciLayout.INDEX, indexDigest, index.length)));
+        HostTools.Result push = HostTools.run(List.of("skopeo", "copy", "--all", "--preserve-digests", "--dest-tls-verify=false",
+                "oci:" + dir + ":multi", "docker://" + registry.host() + "/moducop/multi:1"));
+        assertEquals(0, push.exitCode(), push.output());
+
+        ImageRef ref = ImageRef.parse(registry.host() + "/moducop/multi:1@" + indexDigest);
+        ImageCache cache = new ImageCache(tmp.resolve("cache"), null, false);
+        ImageCache.Entry e = cache.fetch(ref, ARM64, "compose.yaml");
+        assertEquals(digest, e.manifestDigest(), "the arm64 entry of the index");
+        OciLayout.Ref stored = new OciLayout(cache.layout()).ref(ImageCache.name(ref, ARM64)).orElseThrow();
+        assertEquals(indexDigest, stored.digest(), "the cache names the pinned index, so podman knows the image by it");
+        assertFalse(cache.fetch(ref, ARM64, "compose.yaml").fetched());
+
+        UserError v7 = assertThrows(UserError.class, () -> cache.fetch(ref, Platform.parse("linux/arm/v7"), "compose.yaml"));
+        assertTrue(v7.diagnostics().get(0).message().endsWith("has no image for linux/arm/v7 (it has linux/arm64)"),
+                v7.diagnostics().toString());
+    }
+
     @Test
     void aDigestTheRegistryDoesNotHaveIsRefused() {
         ImageRef wrong = ImageRef.parse(registry.host() + "/moducop/busybox:1@sha256:" + "ab".repeat(32));

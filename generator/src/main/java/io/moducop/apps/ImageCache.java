@@ -8,7 +8,6 @@ import io.moducop.util.Processes;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -16,16 +15,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * The applications' images, outside every generated layer: one OCI image layout ({@code DIR/oci})
- * whose blobs are shared by all images, each image named {@code PINNED-HEX.OS-ARCH[-VARIANT]}.
- * Images come from their registry (skopeo, with the standard containers auth file and
- * registries.conf) or, with {@code from}, from another such layout; every manifest and blob is
- * checked against its digest whenever it is used.
+ * whose blobs all images share, each image named {@code PINNED-HEX.OS-ARCH[-VARIANT]}. A digest
+ * pinned to a multi-platform index keeps that index (so podman on the device knows the image by
+ * the pinned digest) with only the board's platform's manifest and blobs. Images come from their
+ * registry (skopeo, with the standard containers auth file and registries.conf) or, with
+ * {@code from}, from another cache's layout; every blob is checked against its digest whenever
+ * it is used.
  */
 public final class ImageCache {
 
@@ -60,108 +58,98 @@ public final class ImageCache {
         Files.createDirectories(dir);
         try (FileChannel ch = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock ignored = ch.lock()) {
+            OciLayout cache = new OciLayout(layout());
             String name = name(ref, platform);
-            Optional<String> cached = manifestOf(layout(), name);
-            if (cached.isPresent()) {
-                return new Entry(ref, platform, name, cached.get(), verify(layout(), cached.get(), where, ref), false);
+            if (cache.ref(name).isPresent()) {
+                return entry(cache, ref, platform, name, where, false);
             }
             if (from != null) {
-                String digest = manifestOf(from, name).orElseThrow(() -> failure(where, ref.reference() + " for " + platform
+                OciLayout source = new OciLayout(from);
+                OciLayout.Ref r = source.ref(name).orElseThrow(() -> failure(where, ref.reference() + " for " + platform
                         + " is not in " + from, "copy the image cache's oci directory from a machine that fetched it"));
-                verify(from, digest, where, ref);
-                skopeo(where, ref, List.of("copy", "--preserve-digests", "oci:" + from + ":" + name, "oci:" + layout() + ":" + name));
+                OciLayout.Image image = checked(source, r, platform, where, ref);
+                for (String blob : image.blobs()) {
+                    cache.copyBlob(source, blob);
+                }
+                cache.put(r, null);
             } else if (offline) {
                 throw failure(where, ref.reference() + " for " + platform + " is not in the image cache " + dir + " (offline)",
                         "fetch it once with network: ./moducop fetch PROFILE, or give --from an OCI directory that has it");
             } else {
-                String digest = resolve(ref, platform, where);
-                skopeo(where, ref, List.of("copy", "--preserve-digests", "--src-tls-verify=" + !loopback(ref),
-                        "docker://" + repository(ref) + "@" + digest, "oci:" + layout() + ":" + name));
+                download(cache, ref, platform, name, where);
             }
-            String digest = manifestOf(layout(), name).orElseThrow(() -> failure(where, "skopeo stored no image " + name, null));
-            return new Entry(ref, platform, name, digest, verify(layout(), digest, where, ref), true);
+            return entry(cache, ref, platform, name, where, true);
         }
     }
 
+    private Entry entry(OciLayout cache, ImageRef ref, Platform platform, String name, String where, boolean fetched)
+            throws IOException {
+        OciLayout.Ref r = cache.ref(name).orElseThrow();
+        if (!r.digest().equals(ref.digest())) {
+            throw failure(where, "the image cache names " + r.digest() + " as " + ref.reference(), "the cache " + dir
+                    + " is damaged: delete it and fetch again");
+        }
+        OciLayout.Image image = checked(cache, r, platform, where, ref);
+        return new Entry(ref, platform, name, image.manifestDigest(), image.bytes(), fetched);
+    }
+
     /**
-     * The pinned manifest, checked against its digest here too; for an index the entry of
-     * {@code platform}, for a single image its config's platform.
+     * The pinned manifest, hashed here too; for an index, skopeo copies the board's entry and the
+     * index is stored beside it under the name; for a single image its config must have the board's platform.
      */
     @SuppressWarnings("unchecked")
-    private String resolve(ImageRef ref, Platform platform, String where) throws IOException, InterruptedException {
+    private void download(OciLayout cache, ImageRef ref, Platform platform, String name, String where)
+            throws IOException, InterruptedException {
         String tls = "--tls-verify=" + !loopback(ref);
-        String pinned = "docker://" + repository(ref) + "@" + ref.digest(); // the digest decides; skopeo takes no tag beside it
+        String repository = "docker://" + (ref.registry() == null ? "" : ref.registry() + "/") + ref.repository();
+        String pinned = repository + "@" + ref.digest(); // the digest decides; skopeo takes no tag beside it
         byte[] raw = skopeo(where, ref, List.of("inspect", "--raw", tls, pinned));
         if (!("sha256:" + Digests.sha256(raw)).equals(ref.digest())) {
             throw failure(where, "the registry's manifest of " + ref.reference() + " does not have the pinned digest",
                     "the registry or a proxy changed it: do not use this image");
         }
-        Map<String, Object> m = json(new String(raw, StandardCharsets.UTF_8));
+        Map<String, Object> m = OciLayout.json(raw);
+        String partial = name + ".partial";
+        String copy = "--src-tls-verify=" + !loopback(ref);
         if (m.get("manifests") instanceof List<?> entries) {
+            String instance = null;
             List<String> seen = new ArrayList<>();
             for (Object o : entries) {
                 Map<String, Object> e = (Map<String, Object>) o;
                 Map<String, Object> p = (Map<String, Object>) e.getOrDefault("platform", Map.of());
                 seen.add(p.get("os") + "/" + p.get("architecture") + (p.get("variant") == null ? "" : "/" + p.get("variant")));
-                if (platform.matches((String) p.get("os"), (String) p.get("architecture"), (String) p.get("variant"))) {
-                    return (String) e.get("digest");
+                if (instance == null && platform.matches((String) p.get("os"), (String) p.get("architecture"), (String) p.get("variant"))) {
+                    instance = (String) e.get("digest");
                 }
             }
-            throw failure(where, ref.reference() + " has no image for " + platform + " (it has " + String.join(", ", seen) + ")",
-                    "pin a digest of an image built for the board's platform");
-        }
-        Map<String, Object> config = json(new String(skopeo(where, ref, List.of("inspect", "--config", "--raw", tls, pinned)), StandardCharsets.UTF_8));
-        if (!platform.matches((String) config.get("os"), (String) config.get("architecture"), (String) config.get("variant"))) {
-            throw failure(where, ref.reference() + " is an image for " + config.get("os") + "/" + config.get("architecture")
-                    + (config.get("variant") == null ? "" : "/" + config.get("variant")) + ", the board runs " + platform,
-                    "pin a digest of an image built for the board's platform");
-        }
-        return ref.digest();
-    }
-
-    /** The digest of the manifest named {@code name} in an OCI layout, if it is there. */
-    @SuppressWarnings("unchecked")
-    static Optional<String> manifestOf(Path layout, String name) throws IOException {
-        Path index = layout.resolve("index.json");
-        if (!Files.isRegularFile(index)) {
-            return Optional.empty();
-        }
-        for (Object o : (List<Object>) json(Files.readString(index)).getOrDefault("manifests", List.of())) {
-            Map<String, Object> e = (Map<String, Object>) o;
-            Map<String, Object> a = (Map<String, Object>) e.getOrDefault("annotations", Map.of());
-            if (name.equals(a.get("org.opencontainers.image.ref.name"))) {
-                return Optional.of((String) e.get("digest"));
+            if (instance == null) {
+                throw failure(where, ref.reference() + " has no image for " + platform + " (it has " + String.join(", ", seen) + ")",
+                        "pin a digest of an image built for the board's platform");
             }
+            skopeo(where, ref, List.of("copy", "--preserve-digests", copy, repository + "@" + instance, "oci:" + layout() + ":" + partial));
+            cache.writeBlob(raw);
+            String mediaType = (String) m.getOrDefault("mediaType", OciLayout.INDEX);
+            cache.put(new OciLayout.Ref(name, mediaType, ref.digest(), raw.length), partial);
+        } else {
+            Map<String, Object> config = OciLayout.json(skopeo(where, ref, List.of("inspect", "--config", "--raw", tls, pinned)));
+            if (!platform.matches((String) config.get("os"), (String) config.get("architecture"), (String) config.get("variant"))) {
+                throw failure(where, ref.reference() + " is an image for " + config.get("os") + "/" + config.get("architecture")
+                        + (config.get("variant") == null ? "" : "/" + config.get("variant")) + ", the board runs " + platform,
+                        "pin a digest of an image built for the board's platform");
+            }
+            skopeo(where, ref, List.of("copy", "--preserve-digests", copy, pinned, "oci:" + layout() + ":" + partial));
+            OciLayout.Ref stored = cache.ref(partial).orElseThrow(() -> failure(where, "skopeo stored no image " + partial, null));
+            cache.put(new OciLayout.Ref(name, stored.mediaType(), stored.digest(), stored.size()), partial);
         }
-        return Optional.empty();
     }
 
-    /** Every blob the manifest names, and the manifest itself, hashed against its digest; the image's size in bytes. */
-    @SuppressWarnings("unchecked")
-    private static long verify(Path layout, String manifestDigest, String where, ImageRef ref) throws IOException {
-        long total = blob(layout, manifestDigest, where, ref);
-        Map<String, Object> manifest = json(Files.readString(layout.resolve("blobs/sha256/" + manifestDigest.substring(7))));
-        List<Map<String, Object>> blobs = new ArrayList<>((List<Map<String, Object>>) manifest.getOrDefault("layers", List.of()));
-        blobs.add((Map<String, Object>) manifest.get("config"));
-        for (Map<String, Object> b : blobs) {
-            total += blob(layout, b == null ? null : (String) b.get("digest"), where, ref);
+    private OciLayout.Image checked(OciLayout layout, OciLayout.Ref r, Platform platform, String where, ImageRef ref) throws IOException {
+        try {
+            return layout.image(r, platform);
+        } catch (OciLayout.Damaged e) {
+            throw failure(where, ref.reference() + " in " + layout.dir + ": " + e.getMessage(),
+                    "the layout is damaged: delete it and fetch again");
         }
-        return total;
-    }
-
-    /** The size of a blob whose content matches its digest. */
-    private static long blob(Path layout, String digest, String where, ImageRef ref) throws IOException {
-        if (digest == null || !digest.matches("sha256:[0-9a-f]{64}")) {
-            throw failure(where, "the image cache's manifest of " + ref.reference() + " names a blob without a sha256 digest", null);
-        }
-        Path file = layout.resolve("blobs/sha256/" + digest.substring(7));
-        boolean present = Files.isRegularFile(file);
-        if (!present || !Digests.sha256(file).equals(digest.substring(7))) {
-            throw failure(where, "the image cache's blob " + digest + " of " + ref.reference()
-                    + (present ? " does not match its digest" : " is missing"),
-                    "the cache " + layout + " is damaged: delete it and fetch again");
-        }
-        return Files.size(file);
     }
 
     /** skopeo's standard output, exactly. */
@@ -182,20 +170,10 @@ public final class ImageCache {
         return r.output();
     }
 
-    private static String repository(ImageRef ref) {
-        return (ref.registry() == null ? "" : ref.registry() + "/") + ref.repository();
-    }
-
     /** Like Docker, a registry on the loopback interface is spoken to without TLS. */
     static boolean loopback(ImageRef ref) {
         String host = ref.registry() == null ? "" : ref.registry().replaceFirst(":[0-9]+$", "");
         return host.equals("localhost") || host.matches("127(\\.[0-9]{1,3}){3}");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> json(String text) {
-        Object o = new Yaml(new LoaderOptions()).load(text);
-        return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
 
     private static UserError failure(String where, String message, String hint) {
