@@ -31,6 +31,9 @@ IMAGE_INSTALL = " \
 [#if distro.containers.compose]
     podman-compose \
 [/#if]
+[#if distro.apps?has_content]
+    moducop-apps \
+[/#if]
 "
 [#if distro.rauc]
 

@@ -5,10 +5,17 @@
 # the system is as ModuCop expects it: the data partition mounted (not the tmpfs fallback), every
 # overlay in place, no failed unit. Otherwise it says why and reboots, which uses up one of the
 # slot's tries, so a slot that never becomes healthy falls back to the other one.
+[#if distro.apps?has_content]
+# Every application must be up too: each of its containers running, and healthy where it has a
+# health check.
+[/#if]
 
 PERSISTENT="[#list distro.overlays.persistent as d][=d][#sep] [/#list]"
 VOLATILE="[#list distro.overlays.volatileDirs as d][=d][#sep] [/#list]"
 SETTLE_SECONDS=300
+[#if distro.apps?has_content]
+APPS="[#list distro.apps as a][=a.name]:[=a.compose.services?size][#sep] [/#list]"
+[/#if]
 
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
@@ -66,6 +73,30 @@ for dir in $PERSISTENT $VOLATILE; do
 done
 failed=$(systemctl list-units --state=failed --no-legend --plain | awk '{ print $1 }' | tr '\n' ' ')
 [ -z "$failed" ] || problem "failed units: $failed"
+[#if distro.apps?has_content]
+
+# APP:SERVICES; waits while a health check is still starting
+for entry in $APPS; do
+    app=${entry%%:*}
+    services=${entry#*:}
+    waited=0
+    while :; do
+        states=$(podman ps --all --filter "label=io.podman.compose.project=$app" --format '{{.Names}} {{.Status}}')
+        up=$(printf '%s\n' "$states" | grep -c ' Up ' || true)
+        starting=$(printf '%s\n' "$states" | grep -c '(starting)' || true)
+        unhealthy=$(printf '%s\n' "$states" | grep -c '(unhealthy)' || true)
+        if [ "$up" -eq "$services" ] && [ "$starting" -eq 0 ] && [ "$unhealthy" -eq 0 ]; then
+            break
+        fi
+        if [ "$unhealthy" -gt 0 ] || [ "$waited" -ge "$SETTLE_SECONDS" ]; then
+            problem "application $app: $up of $services services up: $(printf '%s' "$states" | tr '\n' ';')"
+            break
+        fi
+        sleep 2
+        waited=$((waited + 2))
+    done
+done
+[/#if]
 
 if [ -n "$problems" ]; then
     echo "moducop-health: slot $slot is not healthy; rebooting to use up this try" > /dev/console

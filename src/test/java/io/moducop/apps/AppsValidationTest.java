@@ -113,7 +113,7 @@ public class AppsValidationTest {
     @ValueSource(strings = {"build: .", "privileged: true", "network_mode: host", "cap_add: [SYS_ADMIN]", "devices: [/dev/mem]",
         "pid: host", "extends: { file: x.yaml, service: y }", "env_file: secrets.env"})
     void anUnsupportedComposeFeatureIsRefusedNotIgnored(String line) {
-        Diagnostic d = only("services:\n  web:\n    image: busybox@" + DIGEST + "\n    " + line + "\n");
+        Diagnostic d = only("services:\n  web:\n    image: docker.io/library/busybox@" + DIGEST + "\n    " + line + "\n");
         assertEquals(4, d.line());
         assertEquals(5, d.column());
         assertTrue(d.message().startsWith("unknown key '"), d.message());
@@ -121,8 +121,15 @@ public class AppsValidationTest {
     }
 
     @Test
+    void anImageMustNameItsRegistry() {
+        Diagnostic d = only("services:\n  web:\n    image: busybox@" + DIGEST + "\n");
+        assertEquals("compose.yaml:3:12: image busybox@" + DIGEST + " names no registry", d.format().lines().findFirst().orElseThrow());
+        assertTrue(d.hint().contains("docker.io/library/busybox@"), d.hint());
+    }
+
+    @Test
     void aTopLevelFeatureOtherThanServicesAndVolumesIsRefused() {
-        Diagnostic d = only("services:\n  web:\n    image: busybox@" + DIGEST + "\nnetworks:\n  outside: { external: true }\n");
+        Diagnostic d = only("services:\n  web:\n    image: docker.io/library/busybox@" + DIGEST + "\nnetworks:\n  outside: { external: true }\n");
         assertEquals("compose.yaml:4:1: unknown key 'networks'", d.format().lines().findFirst().orElseThrow());
     }
 
@@ -136,48 +143,48 @@ public class AppsValidationTest {
         "working_dir: /tmp/../etc",
     })
     void aHostileStringIsRefusedWhereItStands(String line) {
-        Diagnostic d = only("services:\n  web:\n    image: busybox@" + DIGEST + "\n    " + line + "\n");
+        Diagnostic d = only("services:\n  web:\n    image: docker.io/library/busybox@" + DIGEST + "\n    " + line + "\n");
         assertEquals(4, d.line(), d.format());
         assertTrue(d.column() >= 5, d.format());
     }
 
     @Test
     void aHostileServiceNameIsRefused() {
-        Diagnostic d = only("services:\n  \"web;reboot\":\n    image: busybox@" + DIGEST + "\n");
+        Diagnostic d = only("services:\n  \"web;reboot\":\n    image: docker.io/library/busybox@" + DIGEST + "\n");
         assertEquals("compose.yaml:2:3: the name \"web;reboot\" in services is not valid", d.format().lines().findFirst().orElseThrow());
     }
 
     @Test
     void aHostPathCannotBeMounted() {
-        Diagnostic d = only("services:\n  web:\n    image: busybox@" + DIGEST + "\n    volumes: [\"/etc:/host-etc\"]\n");
+        Diagnostic d = only("services:\n  web:\n    image: docker.io/library/busybox@" + DIGEST + "\n    volumes: [\"/etc:/host-etc\"]\n");
         assertEquals(4, d.line());
         assertTrue(d.hint().contains("Host paths cannot be mounted"), d.hint());
     }
 
     @Test
     void aVolumeMustBeDeclared() {
-        Diagnostic d = only("services:\n  web:\n    image: busybox@" + DIGEST + "\n    volumes: [\"data:/data\"]\n");
+        Diagnostic d = only("services:\n  web:\n    image: docker.io/library/busybox@" + DIGEST + "\n    volumes: [\"data:/data\"]\n");
         assertEquals("compose.yaml:4:15: volume 'data' is not declared under the top-level volumes", d.format().lines().findFirst().orElseThrow());
     }
 
     @Test
     void dependenciesMustExistAndNotGoRoundInACircle() {
-        Diagnostic unknown = only("services:\n  web:\n    image: busybox@" + DIGEST + "\n    depends_on: [db]\n");
+        Diagnostic unknown = only("services:\n  web:\n    image: docker.io/library/busybox@" + DIGEST + "\n    depends_on: [db]\n");
         assertEquals("compose.yaml:4:18: no service named 'db'", unknown.format().lines().findFirst().orElseThrow());
-        Diagnostic circle = only("services:\n  a:\n    image: busybox@" + DIGEST + "\n    depends_on: [b]\n"
-                + "  b:\n    image: busybox@" + DIGEST + "\n    depends_on: [a]\n");
+        Diagnostic circle = only("services:\n  a:\n    image: docker.io/library/busybox@" + DIGEST + "\n    depends_on: [b]\n"
+                + "  b:\n    image: docker.io/library/busybox@" + DIGEST + "\n    depends_on: [a]\n");
         assertTrue(circle.message().startsWith("depends_on goes round in a circle: "), circle.message());
     }
 
     @Test
     void portsAreInRange() {
-        Diagnostic d = only("services:\n  web:\n    image: busybox@" + DIGEST + "\n    ports: [\"80:70000\"]\n");
+        Diagnostic d = only("services:\n  web:\n    image: docker.io/library/busybox@" + DIGEST + "\n    ports: [\"80:70000\"]\n");
         assertEquals("compose.yaml:4:13: port 70000 is out of range", d.format().lines().findFirst().orElseThrow());
     }
 
     @Test
     void aHealthTestListStartsWithItsKind() {
-        Diagnostic d = only("services:\n  web:\n    image: busybox@" + DIGEST + "\n    healthcheck: { test: [wget, x] }\n");
+        Diagnostic d = only("services:\n  web:\n    image: docker.io/library/busybox@" + DIGEST + "\n    healthcheck: { test: [wget, x] }\n");
         assertTrue(d.message().contains("CMD, CMD-SHELL or NONE"), d.message());
     }
 
@@ -247,15 +254,45 @@ public class AppsValidationTest {
     }
 
     @Test
-    void validateAcceptsTheAppAndGenerateSaysPlainlyThatItCannotBuildItYet() throws IOException {
+    void generateWritesTheApplicationRecipeUnitAndComposeFileWithEveryValueQuoted() throws IOException {
         Path p = profileWithApp(WEB);
-        Cli v = Cli.run("validate", p.toString());
-        assertEquals(0, v.exitCode(), v.err());
         Path out = tmp.resolve("out");
         Cli g = Cli.run("generate", "-o", out.toString(), p.toString());
-        assertEquals(2, g.exitCode(), g.err());
-        assertTrue(g.err().contains("cannot put applications into an image yet"), g.err());
-        assertFalse(Files.exists(out), "nothing written");
+        assertEquals(0, g.exitCode(), g.err());
+        Path apps = out.resolve("meta-moducop-distro/recipes-containers/moducop-apps");
+        String compose = Files.readString(apps.resolve("files/web/compose.yaml"));
+        assertTrue(compose.contains("    image: \"127.0.0.1:5000/moducop/httpd:1@" + DIGEST + "\"\n"), compose);
+        assertTrue(compose.contains("    command: \"sleep 3600\"\n"), compose);
+        assertTrue(compose.contains("      LOG_LEVEL: \"info\"\n"), compose);
+        assertEquals(DIGEST.substring(7) + " 127.0.0.1:5000/moducop/httpd 127.0.0.1:5000/moducop/httpd:1\n" + DIGEST.substring(7)
+                + " docker.io/library/busybox docker.io/library/busybox:sha256-" + DIGEST.substring(7) + "\n",
+                Files.readString(apps.resolve("files/web/images")));
+        String recipe = Files.readString(apps.resolve("moducop-apps.bb"));
+        assertTrue(recipe.contains("SYSTEMD_SERVICE:${PN} = \"moducop-app@web.service\""), recipe);
+        assertTrue(Files.readString(out.resolve("meta-moducop-distro/recipes-core/images/moducop-image.bb")).contains("    moducop-apps \\\n"));
+        Path health = out.resolve("meta-moducop-distro/recipes-core/moducop-init/files/moducop-health");
+        assertTrue(Files.readString(health).contains("APPS=\"web:2\""));
+        io.moducop.HostTools.require("shellcheck", "shellcheck");
+        for (Path script : List.of(apps.resolve("files/moducop-app-load"), health)) {
+            io.moducop.HostTools.Result r = io.moducop.HostTools.run(List.of("shellcheck", "--shell=sh", "--severity=style", script.toString()));
+            assertEquals(0, r.exitCode(), script + ":\n" + r.output());
+        }
+    }
+
+    @Test
+    void theExampleTwoServiceApplicationValidatesAndGenerates() throws IOException {
+        Path out = tmp.resolve("out");
+        Cli g = Cli.run("generate", "-o", out.toString(), "examples/web-app/board.yaml");
+        assertEquals(0, g.exitCode(), g.err());
+        assertTrue(Files.readString(out.resolve("meta-moducop-distro/recipes-containers/moducop-apps/files/web/compose.yaml"))
+                .contains("  client:\n"));
+    }
+
+    @Test
+    void aProfileWithoutAppsGeneratesNoApplicationFiles() throws IOException {
+        Path out = tmp.resolve("out");
+        assertEquals(0, Cli.run("generate", "-o", out.toString()).exitCode());
+        assertFalse(Files.exists(out.resolve("meta-moducop-distro/recipes-containers/moducop-apps")));
     }
 
     @Test

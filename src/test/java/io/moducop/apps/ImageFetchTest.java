@@ -45,20 +45,7 @@ class ImageFetchTest {
     @BeforeAll
     static void registry() throws IOException, InterruptedException {
         registry = new LocalRegistry(Files.createDirectories(shared.resolve("registry")));
-        Path cache = Path.of(System.getenv().getOrDefault("MODUCOP_BOOT_TEST_CACHE",
-                System.getProperty("user.home") + "/.cache/moducop/boot-test"));
-        HostAssets assets = HostAssets.prepare(cache);
-        Path deb;
-        try (Stream<Path> s = Files.list(assets.cache().resolve("debs"))) {
-            deb = s.filter(f -> f.getFileName().toString().startsWith("busybox-static_")).findFirst().orElseThrow();
-        }
-        Path script = shared.resolve("make-oci.sh");
-        try (InputStream in = ImageFetchTest.class.getClassLoader().getResourceAsStream("boottest/system/make-oci.sh")) {
-            Files.write(script, in.readAllBytes());
-        }
-        archive = shared.resolve("busybox.tar");
-        HostTools.Result r = HostTools.run(List.of("bash", script.toString(), deb.toString(), archive.toString(), "busybox:1"));
-        assertEquals(0, r.exitCode(), r.output());
+        archive = LocalRegistry.busyboxArchive(shared);
         digest = registry.push(archive, "moducop/busybox:1");
     }
 

@@ -12,13 +12,13 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Debian's docker-registry (the CNCF distribution registry) on 127.0.0.1, storing into a test directory. */
-final class LocalRegistry implements AutoCloseable {
+public final class LocalRegistry implements AutoCloseable {
 
     final Path data;
     final int port;
     private final Process process;
 
-    LocalRegistry(Path dir) throws IOException, InterruptedException {
+    public LocalRegistry(Path dir) throws IOException, InterruptedException {
         HostTools.require("docker-registry", "docker-registry");
         HostTools.require("skopeo", "skopeo");
         data = dir.resolve("data");
@@ -45,12 +45,12 @@ final class LocalRegistry implements AutoCloseable {
         throw new IOException("docker-registry did not answer on 127.0.0.1:" + port + ": " + Files.readString(dir.resolve("registry.log")));
     }
 
-    String host() {
+    public String host() {
         return "127.0.0.1:" + port;
     }
 
     /** Pushes an OCI archive as {@code repo:tag}; returns the manifest digest the registry serves. */
-    String push(Path ociArchive, String repoTag) {
+    public String push(Path ociArchive, String repoTag) {
         HostTools.Result r = HostTools.run(List.of("skopeo", "copy", "--dest-tls-verify=false", "oci-archive:" + ociArchive,
                 "docker://" + host() + "/" + repoTag));
         if (r.exitCode() != 0) {
@@ -59,6 +59,30 @@ final class LocalRegistry implements AutoCloseable {
         HostTools.Result d = HostTools.run(List.of("skopeo", "inspect", "--tls-verify=false", "--format", "{{.Digest}}",
                 "docker://" + host() + "/" + repoTag));
         return d.output().strip();
+    }
+
+    /**
+     * boot-test's arm64 image FROM scratch (busybox-static: httpd serving /www/index.html, wget,
+     * sh), built reproducibly on the host by make-oci.sh into {@code dir}.
+     */
+    public static Path busyboxArchive(Path dir) throws IOException {
+        Path cache = Path.of(System.getenv().getOrDefault("MODUCOP_BOOT_TEST_CACHE",
+                System.getProperty("user.home") + "/.cache/moducop/boot-test"));
+        io.moducop.boottest.HostAssets assets = io.moducop.boottest.HostAssets.prepare(cache);
+        Path deb;
+        try (java.util.stream.Stream<Path> s = Files.list(assets.cache().resolve("debs"))) {
+            deb = s.filter(f -> f.getFileName().toString().startsWith("busybox-static_")).findFirst().orElseThrow();
+        }
+        Path script = dir.resolve("make-oci.sh");
+        try (java.io.InputStream in = LocalRegistry.class.getClassLoader().getResourceAsStream("boottest/system/make-oci.sh")) {
+            Files.write(script, in.readAllBytes());
+        }
+        Path archive = dir.resolve("busybox.tar");
+        HostTools.Result r = HostTools.run(List.of("bash", script.toString(), deb.toString(), archive.toString(), "busybox:1"));
+        if (r.exitCode() != 0) {
+            throw new AssertionError("make-oci.sh: " + r.output());
+        }
+        return archive;
     }
 
     /** The registry's stored copy of a blob, to damage it. */

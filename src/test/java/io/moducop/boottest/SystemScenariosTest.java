@@ -122,6 +122,76 @@ class SystemScenariosTest {
         assertTrue(r.failures().stream().anyMatch(f -> f.contains("BOOT_A_LEFT")), r.failures().toString());
     }
 
+    /**
+     * A two-service application whose images come from Debian's docker-registry on 127.0.0.1
+     * (busybox-static for arm64, FROM scratch): fetched into an image cache, preloaded into the
+     * slot; the guest's network reaches nothing.
+     */
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    void appsStartOfflineOnTheFirstBootAnswerAndRunAgainAfterAReboot() throws IOException, InterruptedException {
+        ScenarioResult r = apps(false);
+        assertTrue(r.passed(), "apps: " + r.failures() + " " + r.evidence());
+    }
+
+    /** moducop-app-load made a no-op: nothing puts the slot's images into podman, and the guest can fetch nothing. */
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    void withoutLoadingThePreloadedImagesAppsFail() throws IOException, InterruptedException {
+        ScenarioResult r = apps(true);
+        assertFalse(r.passed(), "apps must fail when the slot's images are not loaded: " + r);
+        assertTrue(r.failures().stream().anyMatch(f -> f.contains("moducop-app@web.service is active")
+                || f.contains("service web of web runs")), r.failures().toString());
+    }
+
+    /**
+     * A two-service application whose images come from Debian's docker-registry on 127.0.0.1
+     * (busybox-static for arm64, FROM scratch): fetched into an image cache, preloaded into the
+     * slot; the guest's network reaches nothing.
+     */
+    private ScenarioResult apps(boolean withoutLoad) throws IOException, InterruptedException {
+        Path dir = java.nio.file.Files.createDirectories(work.resolve("profile"));
+        try (io.moducop.apps.LocalRegistry registry = new io.moducop.apps.LocalRegistry(
+                java.nio.file.Files.createDirectories(work.resolve("registry")))) {
+            String digest = registry.push(io.moducop.apps.LocalRegistry.busyboxArchive(work), "moducop/busybox:1");
+            String image = registry.host() + "/moducop/busybox:1@" + digest;
+            java.nio.file.Files.createDirectories(dir.resolve("apps/web"));
+            java.nio.file.Files.writeString(dir.resolve("apps/web/compose.yaml"), """
+                    services:
+                      web:
+                        image: %1$s
+                        command: ["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www"]
+                        ports: ["8080:8080"]
+                        restart: always
+                        healthcheck:
+                          test: ["CMD", "/bin/busybox", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/"]
+                          interval: 10s
+                          retries: 3
+                      client:
+                        image: %1$s
+                        command: ["/bin/sh", "-c", "while true; do wget -q -O /dev/null http://web:8080/; sleep 10; done"]
+                        depends_on: [web]
+                        restart: always
+                    """.formatted(image));
+            java.nio.file.Files.writeString(dir.resolve("board.yaml"), new String(
+                    getClass().getClassLoader().getResourceAsStream(ProfileLoader.DEFAULT_PROFILE).readAllBytes(), UTF_8)
+                    + "apps:\n  - name: web\n    compose: apps/web/compose.yaml\n");
+            Profile p = ProfileLoader.load(dir.resolve("board.yaml"));
+            io.moducop.apps.ImageCache images = new io.moducop.apps.ImageCache(work.resolve("images"), null, false);
+            for (io.moducop.apps.ImageRef ref : p.apps().get(0).compose().images()) {
+                images.fetch(ref, io.moducop.apps.Platform.parse("linux/arm64"), "compose.yaml");
+            }
+            SystemScenarios.Generated g = SystemScenarios.Generated.of(p, p);
+            if (withoutLoad) {
+                g = g.withFile("meta-moducop-distro/recipes-containers/moducop-apps/files/moducop-app-load",
+                        "#!/bin/sh\n# removed: the slot's images are never loaded\nexit 0\n".getBytes(UTF_8));
+            }
+            ScenarioResult r = new SystemScenarios(assets, g, work.resolve("bt"), images).run(List.of("apps"), 1).get(0);
+            System.out.println((withoutLoad ? "without loading the images: " : "") + r);
+            return r;
+        }
+    }
+
     private static final String DISTRO = "meta-moducop-distro/recipes-core/";
     private static final String INIT = DISTRO + "moducop-init/files/";
 

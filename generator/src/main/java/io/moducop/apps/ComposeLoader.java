@@ -47,6 +47,11 @@ public final class ComposeLoader {
         for (Map.Entry<String, Object> e : services.entrySet()) {
             String path = "services." + e.getKey();
             Map<String, Object> s = (Map<String, Object>) e.getValue();
+            ImageRef image = ImageRef.parse((String) s.get("image"));
+            if (image.registry() == null) {
+                errors.add(at(t, path + ".image", "image " + image.reference() + " names no registry",
+                        "write it in full, e.g. docker.io/library/" + image.reference() + ": a short name would depend on the device's registries.conf"));
+            }
             List<String> ports = (List<String>) s.getOrDefault("ports", List.of());
             for (int i = 0; i < ports.size(); i++) {
                 String why = portProblem(ports.get(i));
@@ -86,7 +91,7 @@ public final class ComposeLoader {
                             "e.g. [\"CMD\", \"wget\", \"-q\", \"-O-\", \"http://127.0.0.1:8080/\"]"));
                 }
             }
-            out.add(new ComposeApp.Service(e.getKey(), ImageRef.parse((String) s.get("image")), argv(s.get("command")),
+            out.add(new ComposeApp.Service(e.getKey(), image, argv(s.get("command")),
                     argv(s.get("entrypoint")), env, List.copyOf(ports), List.copyOf(mounts), List.copyOf(deps),
                     (String) s.get("restart"), (String) s.get("user"), (String) s.get("working_dir"),
                     (Boolean) s.get("read_only"), health));

@@ -44,6 +44,11 @@ public final class ImageCache {
         this.offline = offline;
     }
 
+    /** ~/.cache/moducop/images */
+    public static Path defaultDir() {
+        return Path.of(System.getProperty("user.home"), ".cache", "moducop", "images");
+    }
+
     public Path layout() {
         return dir.resolve("oci");
     }
@@ -80,6 +85,27 @@ public final class ImageCache {
             }
             return entry(cache, ref, platform, name, where, true);
         }
+    }
+
+    /**
+     * The images a board's slot holds: an OCI layout at {@code out} with each image of {@code refs}
+     * (already fetched) under its {@link ImageRef#localName}, blobs hard-linked from the cache. The
+     * same images give the same bytes.
+     */
+    public void export(List<ImageRef> refs, Platform platform, Path out) throws IOException {
+        OciLayout cache = new OciLayout(layout());
+        OciLayout target = new OciLayout(out);
+        java.util.TreeMap<String, OciLayout.Ref> named = new java.util.TreeMap<>();
+        for (ImageRef ref : refs) {
+            String where = ref.reference();
+            OciLayout.Ref r = cache.ref(name(ref, platform)).orElseThrow(() -> failure(where, "not in the image cache " + dir
+                    + " for " + platform, "fetch it first: ./moducop fetch PROFILE"));
+            for (String blob : checked(cache, r, platform, where, ref).blobs()) {
+                target.copyBlob(cache, blob);
+            }
+            named.put(ref.localName(), new OciLayout.Ref(ref.localName(), r.mediaType(), r.digest(), r.size()));
+        }
+        target.writeIndex(List.copyOf(named.values()));
     }
 
     private Entry entry(OciLayout cache, ImageRef ref, Platform platform, String name, String where, boolean fetched)

@@ -35,6 +35,15 @@ public record ImageRef(String registry, String repository, String tag, String di
         return (registry == null ? "" : registry + "/") + repository + (tag == null ? "" : ":" + tag) + "@" + digest;
     }
 
+    /**
+     * The name the device's podman gives the image: {@code REGISTRY/REPOSITORY:TAG}, with
+     * {@code sha256-HEX} for a reference without a tag (podman would say "latest"). Also its
+     * name in the slot's OCI layout.
+     */
+    public String localName() {
+        return registry + "/" + repository + ":" + (tag != null ? tag : "sha256-" + hex());
+    }
+
     /** The 64 hex digits of the manifest digest. */
     public String hex() {
         return digest.substring("sha256:".length());

@@ -27,9 +27,11 @@ public final class BuildConfig {
 
     /** Relative to the work directory -> content. */
     public static SortedMap<String, byte[]> files(Release release, String machine, List<MachineConfig.SourceLayer> repos,
-            BuildSettings s, java.util.Optional<RaucSigning> signing) {
+            BuildSettings s, java.util.Optional<RaucSigning> signing, boolean apps) {
         SortedMap<String, byte[]> out = new TreeMap<>();
-        out.put("build/conf/local.conf", bytes(localConf(machine, s) + signing.map(RaucSigning::localConf).orElse("")));
+        out.put("build/conf/local.conf", bytes(localConf(machine, s) + signing.map(RaucSigning::localConf).orElse("")
+                + (apps ? "\n# The applications' images for this machine, exported from moducop's image cache.\n"
+                        + "MODUCOP_APPS_OCI = \"" + BuildLayout.inContainer(BuildLayout.APPS_OCI) + "\"\n" : "")));
         out.put("build/conf/bblayers.conf", bytes(bblayersConf(repos)));
         out.put("build/conf/templateconf.cfg", bytes(release.templateConf() + "\n"));
         out.put("build/moducop-bitbake.sh", bytes(script(release)));

@@ -45,6 +45,13 @@ public record BuildLayout(Path work, Path downloads, Path sstate, Path artifacts
         return work.resolve("layers");
     }
 
+    /** The applications' images for the build's machine (moducop-apps installs them). */
+    public static final String APPS_OCI = "apps-oci";
+
+    public Path appImages() {
+        return work.resolve(APPS_OCI);
+    }
+
     public Path buildDir() {
         return work.resolve("build");
     }

@@ -59,7 +59,10 @@ public final class BuildRun {
             syncSources(lock, repos);
             new OutputTree(l.layers(), LayerGenerator.LAYERS).write(new LayerGenerator().generate(List.of(p)), err::println);
             r.user().handOver(l.layers());
-            writeFiles(l.work(), BuildConfig.files(p.release(), machine, repos, r.settings(), signing));
+            if (!p.apps().isEmpty()) {
+                exportAppImages(p, l);
+            }
+            writeFiles(l.work(), BuildConfig.files(p.release(), machine, repos, r.settings(), signing, !p.apps().isEmpty()));
             l.script().toFile().setExecutable(true, false);
             writeFiles(l.work(), new java.util.TreeMap<>(java.util.Map.of("kas.yml",
                     KasFile.render(machine, lock, repos, targets, r.settings(), p.ota().rauc()).getBytes(StandardCharsets.UTF_8))));
@@ -101,6 +104,42 @@ public final class BuildRun {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The images of the profile's applications, fetched into the image cache (with --offline: from
+     * it only) and exported for the machine's platform into WORK/apps-oci, replaced in one rename.
+     */
+    private void exportAppImages(Profile p, BuildLayout l) throws IOException {
+        io.moducop.apps.ImageCache cache = new io.moducop.apps.ImageCache(io.moducop.apps.ImageCache.defaultDir(), null,
+                r.settings().offline());
+        io.moducop.apps.Platform platform = io.moducop.apps.Platform.parse(p.base().containerPlatform());
+        List<io.moducop.apps.ImageRef> refs = new ArrayList<>();
+        try {
+            for (io.moducop.apps.App a : p.apps()) {
+                for (io.moducop.apps.ComposeApp.Service s : a.compose().services()) {
+                    io.moducop.apps.ImageCache.Entry e = cache.fetch(s.image(), platform,
+                            a.composeSource() + ": services." + s.name() + ".image");
+                    out.printf("app %s, service %s: %s %s (%s, %.1f MiB)%n", a.name(), s.name(), platform,
+                            e.fetched() ? "fetched" : "cached", e.manifestDigest(), e.bytes() / 1048576.0);
+                    refs.add(s.image());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while fetching images", e);
+        }
+        Path next = l.work().resolve(BuildLayout.APPS_OCI + ".next");
+        SourceCheckout.deleteTree(next);
+        cache.export(refs.stream().distinct().toList(), platform, next);
+        Path old = l.work().resolve(BuildLayout.APPS_OCI + ".old");
+        SourceCheckout.deleteTree(old);
+        if (Files.exists(l.appImages())) {
+            Files.move(l.appImages(), old);
+        }
+        Files.move(next, l.appImages());
+        SourceCheckout.deleteTree(old);
+        r.user().handOver(l.appImages());
     }
 
     private void syncSources(LockFile lock, List<MachineConfig.SourceLayer> repos) {

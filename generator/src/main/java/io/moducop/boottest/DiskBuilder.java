@@ -100,13 +100,21 @@ final class DiskBuilder {
     /**
      * What a --system root slot holds beyond the cached Debian userland: the generated files where
      * the recipes install them, the fstab wic would write, the units the recipes enable, the RAUC
-     * keyring the build supplies, and {@code variant} (a marker file, /etc/moducop-boottest-variant,
-     * so that two images differ, as an update's does).
+     * keyring the build supplies, {@code variant} (a marker file, /etc/moducop-boottest-variant,
+     * so that two images differ, as an update's does), and the applications' images as
+     * moducop-apps installs them from the build's export ({@code appImages}: that OCI layout, or null).
      */
     record SystemSpec(List<GuestFiles.Entry> files, String fstab, List<String> enable, byte[] keyringPem, String variant,
-                      List<HarnessFile> harness) {
+                      List<HarnessFile> harness, Path appImages) {
         String key() {
             StringBuilder sb = new StringBuilder(fstab).append(enable).append(variant);
+            if (appImages != null) {
+                try {
+                    sb.append(Files.readString(appImages.resolve("index.json")));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
             for (HarnessFile h : harness) {
                 sb.append(h.target()).append(h.content()).append(h.enable());
             }
@@ -162,6 +170,11 @@ final class DiskBuilder {
             for (String unit : spec.enable()) {
                 Files.deleteIfExists(wants.resolve(unit));
                 Files.createSymbolicLink(wants.resolve(unit), Path.of("/usr/lib/systemd/system/" + unit));
+            }
+            if (spec.appImages() != null) {
+                Path images = dir.resolve("usr/share/moducop/apps/images");
+                Files.createDirectories(images.getParent());
+                run("cp", "-r", spec.appImages().toString(), images.toString());
             }
             if (spec.keyringPem() != null) {
                 Files.createDirectories(dir.resolve("etc/rauc"));

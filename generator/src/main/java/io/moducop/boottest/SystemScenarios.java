@@ -4,6 +4,11 @@ import io.moducop.layer.GeneratedLayers;
 import io.moducop.layer.LayerGenerator;
 import io.moducop.profile.Profile;
 import io.moducop.util.Processes;
+import io.moducop.apps.ComposeApp;
+import io.moducop.apps.ImageCache;
+import io.moducop.apps.ImageRef;
+import io.moducop.apps.Platform;
+import io.moducop.util.Digests;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +31,7 @@ import java.util.concurrent.Future;
 public final class SystemScenarios {
 
     public static final List<String> SCENARIOS = List.of("system-boot", "login", "containers", "mark-good", "rauc-install",
-            "panic", "hang", "unhealthy", "power-cut");
+            "panic", "hang", "unhealthy", "power-cut", "apps");
 
     private long seed = System.nanoTime() % 1_000_000;
     private int cuts = 30;
@@ -97,9 +102,16 @@ public final class SystemScenarios {
     private final DiskBuilder disks;
     private final Qemu qemu;
     private final byte[] keyring;
+    private final ImageCache images;
 
     public SystemScenarios(HostAssets assets, Generated gen, Path work) throws IOException, InterruptedException {
+        this(assets, gen, work, new ImageCache(ImageCache.defaultDir(), null, true));
+    }
+
+    /** {@code images}: where the applications' images were fetched (boot-test itself fetches nothing). */
+    public SystemScenarios(HostAssets assets, Generated gen, Path work, ImageCache images) throws IOException, InterruptedException {
         this.assets = assets;
+        this.images = images;
         this.gen = gen;
         this.work = work;
         this.disks = new DiskBuilder(assets, gen.profile().layout(), work);
@@ -128,7 +140,22 @@ public final class SystemScenarios {
     DiskBuilder.SystemSpec spec(Generated g, String variant, List<DiskBuilder.HarnessFile> fault) throws IOException {
         List<DiskBuilder.HarnessFile> h = new ArrayList<>(harnessFiles(g));
         h.addAll(fault);
-        return new DiskBuilder.SystemSpec(GuestFiles.of(g), g.fstab(), LayerGenerator.enabledUnits(), keyring, variant, List.copyOf(h));
+        return new DiskBuilder.SystemSpec(GuestFiles.of(g), g.fstab(),
+                LayerGenerator.enabledUnits(g.layers().model().distro()).stream().map(LayerGenerator.EnabledUnit::unit).toList(), keyring, variant,
+                List.copyOf(h), appImages(g));
+    }
+
+    /** The applications' images as moducop build exports them for the board (null: the profile has no apps). */
+    private synchronized Path appImages(Generated g) throws IOException {
+        List<ImageRef> refs = g.profile().apps().stream().flatMap(a -> a.compose().images().stream()).distinct().toList();
+        if (refs.isEmpty()) {
+            return null;
+        }
+        Path out = work.resolve("apps-oci-" + Digests.sha256(refs.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 12));
+        if (!Files.exists(out.resolve("index.json"))) {
+            images.export(refs, Platform.parse(g.profile().base().containerPlatform()), out);
+        }
+        return out;
     }
 
     /** The environment flash bank as the guest sees it: Debian's arm64 kernel has no CFI flash driver. */
@@ -154,6 +181,12 @@ public final class SystemScenarios {
                     "# boot-test: built into linux-yocto by meta-rauc's rauc.cfg; modules in Debian's kernel\nloop\nsquashfs\ndm_mod\ndm_verity\n",
                     false, "meta-rauc's kernel fragment (rauc.cfg) builds loop, squashfs, dm and dm-verity into linux-yocto;"
                             + " Debian's kernel has them as modules that the bundle mount does not load"));
+        }
+        if (!gen.profile().apps().isEmpty()) {
+            h.add(new DiskBuilder.HarnessFile("/usr/lib/systemd/system/moducop-app@.service.d/zz-boottest.conf", 0644,
+                    "# boot-test: the applications' start on the console too\n[Service]\nStandardOutput=journal+console\n"
+                            + "StandardError=journal+console\n", false,
+                    "the console is all the scenario sees of a boot that does not finish: the application units' output goes there too"));
         }
         String generated = gen.installed("fw_env.config");
         String line = generated.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).findFirst().orElse("");
@@ -215,6 +248,7 @@ public final class SystemScenarios {
             case "panic" -> fallback(d, Fault.PANIC);
             case "hang" -> fallback(d, Fault.HANG);
             case "unhealthy" -> fallback(d, Fault.UNHEALTHY);
+            case "apps" -> apps(d);
             default -> throw new IllegalArgumentException("unknown scenario " + id);
         };
     }
@@ -415,6 +449,55 @@ public final class SystemScenarios {
         s.expect(task(again, "client reaches web by name after reboot: hello"), "and reach each other",
                 taskLine(again, "client reaches web by name after reboot"));
         return finish(s, d);
+    }
+
+    private ScenarioResult apps(Device d) throws IOException, InterruptedException {
+        List<io.moducop.apps.App> apps = gen.profile().apps();
+        Scenario s = new Scenario("apps", "the profile's applications start on the first boot with no network from the images"
+                + " preloaded in the slot, answer, take part in the health gate and run again after a reboot");
+        if (apps.isEmpty()) {
+            s.expect(false, "the profile declares applications", "no apps: in the profile");
+            return finish(s, d);
+        }
+        d.build();
+        List<String> ports = apps.stream().flatMap(a -> a.compose().services().stream()).flatMap(v -> v.ports().stream())
+                .map(p -> p.replaceFirst("/(tcp|udp)$", "").split(":")).map(f -> f[f.length - 2]).toList();
+        d.share("probe-ports", (String.join("\n", ports) + "\n").getBytes(StandardCharsets.UTF_8));
+        d.taskResource("apps-check.sh");
+        BootConsole c = d.boot(s);
+        expectSystemUp(s, c, "A");
+        expectAppsUp(s, c, apps, ports, "");
+        for (io.moducop.apps.App a : apps) {
+            s.expect(task(c, "moducop-app-load: " + a.name() + ": "), a.name() + "'s images came from the slot (no network: the guest reaches nothing)",
+                    taskLine(c, "moducop-app-load: " + a.name()));
+        }
+        s.expect(task(c, "moducop-health.service log: moducop-health: slot A is healthy and marked good"),
+                "the health gate, which waits for the applications, marked A good", taskLine(c, "moducop-health.service log:"));
+        BootConsole again = d.boot(s);
+        expectSystemUp(s, again, "A");
+        expectAppsUp(s, again, apps, ports, "after a reboot: ");
+        for (io.moducop.apps.App a : apps) {
+            s.expect(!task(again, "moducop-app-load: " + a.name() + ": "), "after a reboot: no image of " + a.name()
+                    + " loaded again (they are on /data)", taskLine(again, "moducop-app-load: " + a.name()));
+        }
+        return finish(s, d);
+    }
+
+    /** Every application's unit active, every service running, every published port answering HTTP. */
+    private static void expectAppsUp(Scenario s, BootConsole c, List<io.moducop.apps.App> apps, List<String> ports, String when) {
+        for (io.moducop.apps.App a : apps) {
+            String unit = "moducop-app@" + a.name() + ".service";
+            s.expect(task(c, unit + ": active"), when + unit + " is active", taskLine(c, unit + ":"));
+            for (ComposeApp.Service svc : a.compose().services()) {
+                s.expect(task(c, "app " + a.name() + " service " + svc.name() + ": running"),
+                        when + "service " + svc.name() + " of " + a.name() + " runs (compose project " + a.name() + ")",
+                        taskLine(c, "app " + a.name() + " service " + svc.name() + ":"));
+            }
+        }
+        for (String port : ports) {
+            String probe = taskLine(c, "probe 127.0.0.1:" + port + ":");
+            s.expect(probe.contains(" 200 "), when + "the application answers HTTP on its published port " + port, probe);
+        }
     }
 
     private ScenarioResult markGood(Device d) throws IOException, InterruptedException {

@@ -51,7 +51,7 @@ final class BootTestCommand implements Callable<Integer> {
     @Option(names = "--system",
             description = {"Boot a real arm64 Debian userland (systemd, podman, RAUC; built once with mmdebstrap, needs root)",
                     "with the generated files where the recipes install them.",
-                    "Scenarios: system-boot, login, containers, mark-good, rauc-install, panic, hang, unhealthy, power-cut."})
+                    "Scenarios: system-boot, login, containers, mark-good, rauc-install, panic, hang, unhealthy, power-cut, apps (profiles with apps)."})
     boolean system;
 
     @Option(names = "--seed", paramLabel = "N", description = "--system power-cut: the random seed (default: new, printed).")
@@ -103,6 +103,9 @@ final class BootTestCommand implements Callable<Integer> {
         Path cacheDir = cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "moducop", "boot-test");
         long t0 = System.nanoTime();
         List<String> ids = scenarios.isEmpty() ? known : scenarios;
+        if (system && scenarios.isEmpty() && profile.apps().isEmpty()) {
+            ids = ids.stream().filter(i -> !i.equals("apps")).toList();
+        }
         List<ScenarioResult> results;
         Path workDir = work.resolve(system ? machine + "-system" : machine);
         if (system) {

@@ -43,13 +43,9 @@ final class FetchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    static Path defaultCache() {
-        return Path.of(System.getProperty("user.home"), ".cache", "moducop", "images");
-    }
-
     @Override
     public Integer call() throws IOException, InterruptedException {
-        ImageCache images = new ImageCache(cache != null ? cache : defaultCache(), from, offline);
+        ImageCache images = new ImageCache(cache != null ? cache : ImageCache.defaultDir(), from, offline);
         for (Profile p : profiles.load()) {
             Platform platform = Platform.parse(p.base().containerPlatform());
             for (App app : p.apps()) {

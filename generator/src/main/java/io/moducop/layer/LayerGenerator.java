@@ -1,5 +1,6 @@
 package io.moducop.layer;
 
+import io.moducop.model.Application;
 import io.moducop.model.Distro;
 import io.moducop.model.Install;
 import io.moducop.model.LayerModel;
@@ -31,6 +32,9 @@ public final class LayerGenerator {
     private static final String MACHINE = "@machine@";
     /** Where wic looks for .wks files in a layer: wic/ on scarthgap, files/wic/ on wrynose. */
     private static final String WIC = "@wic@";
+    /** One file per application of the profile's apps. */
+    private static final String APP = "@app@";
+    private static final String APPS = DISTRO_LAYER + "/recipes-containers/moducop-apps/";
 
     private static final String INIT_FILES = DISTRO_LAYER + "/recipes-core/moducop-init/files/";
     private static final String RAUC_FILES = BSP_LAYER + "/dynamic-layers/rauc/recipes-core/rauc/files/" + MACHINE + "/";
@@ -62,7 +66,11 @@ public final class LayerGenerator {
             new Install("moducop-init", null, "/data", "0755"),
             new Install("moducop-login", null, "${ROOT_HOME}/.ssh", "0700"),
             new Install("moducop-boot", null, "/uboot", "0755"),
-            new Install("rauc-conf", RAUC_FILES + "ca.cert.pem", "${sysconfdir}/rauc/ca.cert.pem", "0644"));
+            new Install("rauc-conf", RAUC_FILES + "ca.cert.pem", "${sysconfdir}/rauc/ca.cert.pem", "0644"),
+            new Install("moducop-apps", APPS + "files/moducop-app@.service", "${systemd_system_unitdir}/moducop-app@.service", "0644"),
+            new Install("moducop-apps", APPS + "files/moducop-app-load", "${libexecdir}/moducop-app-load", "0755"),
+            new Install("moducop-apps", APPS + "files/" + APP + "/compose.yaml", "${datadir}/moducop/apps/" + APP + "/compose.yaml", "0644"),
+            new Install("moducop-apps", APPS + "files/" + APP + "/images", "${datadir}/moducop/apps/" + APP + "/images", "0644"));
 
     /** A systemd unit a recipe enables (SYSTEMD_SERVICE); boot-test's guest enables the same ones. */
     public record EnabledUnit(String recipe, String unit) {
@@ -73,23 +81,44 @@ public final class LayerGenerator {
             new EnabledUnit("moducop-boot", "uboot.mount"),
             new EnabledUnit("podman", "podman-restart.service"));
 
-    /** The units the image enables beyond the upstream recipes' own. */
-    public static List<String> enabledUnits() {
-        return UNITS.stream().map(EnabledUnit::unit).toList();
+    /** The units the image enables beyond the upstream recipes' own: the fixed ones, and one instance per application. */
+    public static List<EnabledUnit> enabledUnits(Distro distro) {
+        List<EnabledUnit> all = new java.util.ArrayList<>(UNITS);
+        distro.apps().forEach(a -> all.add(new EnabledUnit("moducop-apps", "moducop-app@" + a.name() + ".service")));
+        return List.copyOf(all);
     }
 
-    /** What a template sees: the distro-wide settings, and the whole model or the one machine it renders. */
-    public record TemplateData(String header, Distro distro, LayerModel layers, Machine machine) {
+    /** INSTALLS with one entry per application for each {@code @app@} entry. */
+    private static List<Install> expandApps(Distro distro) {
+        List<Install> all = new java.util.ArrayList<>();
+        for (Install i : INSTALLS) {
+            if (i.directory() || !i.file().contains(APP)) {
+                all.add(i);
+                continue;
+            }
+            distro.apps().forEach(a -> all.add(new Install(i.recipe(), i.file().replace(APP, a.name()),
+                    i.target().replace(APP, a.name()), i.mode())));
+        }
+        return all;
+    }
+
+    /** What a template sees: the distro-wide settings, the whole model or the one machine or application it renders. */
+    public record TemplateData(String header, Distro distro, LayerModel layers, Machine machine, Application app) {
 
         /** The units {@code recipe} enables, for its SYSTEMD_SERVICE. */
         public String units(String recipe) {
-            return String.join(" ", UNITS.stream().filter(u -> u.recipe().equals(recipe)).map(EnabledUnit::unit).toList());
+            return String.join(" ", enabledUnits(distro).stream().filter(u -> u.recipe().equals(recipe)).map(EnabledUnit::unit).toList());
         }
 
         /** The files {@code recipe} installs, for its SRC_URI and do_install. */
         public List<Install> installs(String recipe) {
-            return INSTALLS.stream().filter(i -> i.recipe().equals(recipe) && !i.directory() && wanted(i.file(), distro, machine))
+            return expandApps(distro).stream().filter(i -> i.recipe().equals(recipe) && !i.directory() && wanted(i.file(), distro, machine))
                     .toList();
+        }
+
+        /** A YAML double-quoted scalar; every value was checked to be printable ASCII. */
+        public String yaml(String value) {
+            return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
         }
 
         /** The directories {@code recipe} creates, for its do_install and FILES. */
@@ -100,7 +129,7 @@ public final class LayerGenerator {
 
     /** The generated files {@code machine}'s root file system holds, with the paths they are installed at. */
     public static List<Install> installs(LayerModel model, Machine machine) {
-        return INSTALLS.stream().filter(i -> i.directory() || wanted(i.file(), model.distro(), machine))
+        return expandApps(model.distro()).stream().filter(i -> i.directory() || wanted(i.file(), model.distro(), machine))
                 .map(i -> i.directory() ? i : new Install(i.recipe(), i.file().replace(MACHINE, machine.name()), i.target(), i.mode()))
                 .toList();
     }
@@ -118,15 +147,21 @@ public final class LayerGenerator {
         for (String template : names) {
             String file = template.substring(ROOT.length(), template.length() - ".ftl".length())
                     .replace(WIC, model.distro().release().wksDir());
+            if (file.contains(APP)) {
+                for (Application a : model.distro().apps()) {
+                    out.put(file.replace(APP, a.name()), render(template, new TemplateData(HEADER, model.distro(), model, null, a)));
+                }
+                continue;
+            }
             if (!file.contains(MACHINE)) {
                 if (wanted(file, model.distro(), null)) {
-                    out.put(file, render(template, new TemplateData(HEADER, model.distro(), model, null)));
+                    out.put(file, render(template, new TemplateData(HEADER, model.distro(), model, null, null)));
                 }
                 continue;
             }
             for (Machine m : model.machines()) {
                 if (wanted(file, model.distro(), m)) {
-                    out.put(file.replace(MACHINE, m.name()), render(template, new TemplateData(HEADER, model.distro(), model, m)));
+                    out.put(file.replace(MACHINE, m.name()), render(template, new TemplateData(HEADER, model.distro(), model, m, null)));
                 }
             }
         }
@@ -143,6 +178,7 @@ public final class LayerGenerator {
                     BSP_LAYER + "/dynamic-layers/raspberrypi/recipes-kernel/linux/files/moducop-rauc.cfg" -> distro.rauc();
             case BSP_LAYER + "/dynamic-layers/rauc/recipes-core/rauc/files/" + MACHINE + "/ca.cert.pem" ->
                     distro.rauc() && (machine == null || machine.keyringInLayer());
+            case APPS + "moducop-apps.bb", APPS + "files/moducop-app@.service", APPS + "files/moducop-app-load" -> !distro.apps().isEmpty();
             default -> true;
         };
     }

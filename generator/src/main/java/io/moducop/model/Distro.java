@@ -2,6 +2,7 @@ package io.moducop.model;
 
 import io.moducop.machine.Release;
 import io.moducop.profile.Profile;
+import java.util.List;
 
 /**
  * What the shared distro layer is made from. Every machine generated into one pair of layers must
@@ -13,9 +14,11 @@ public record Distro(
         @ProfileKey("overlays") Profile.Overlays overlays,
         @ProfileKey("containers") Profile.Containers containers,
         @ProfileKey("login") Profile.Login login,
-        @ProfileKey("ota.client") boolean rauc) {
+        @ProfileKey("ota.client") boolean rauc,
+        @ProfileKey("apps") List<Application> apps) {
 
     public static Distro of(Profile p) {
-        return new Distro(p.release(), p.bootAttempts(), p.overlays(), p.containers(), p.login(), p.ota().rauc());
+        return new Distro(p.release(), p.bootAttempts(), p.overlays(), p.containers(), p.login(), p.ota().rauc(),
+                p.apps().stream().map(a -> new Application(a.name(), a.compose())).toList());
     }
 }

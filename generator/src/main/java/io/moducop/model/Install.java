@@ -31,6 +31,11 @@ public record Install(String recipe, String file, String target, String mode) {
         return file.substring(file.lastIndexOf('/') + 1);
     }
 
+    /** The file's path below its recipe's files/ (a per-machine file's machine directory left out: FILESOVERRIDES finds it). */
+    public String source() {
+        return file.substring(file.indexOf("/files/") + "/files/".length()).replaceFirst("^@machine@/", "");
+    }
+
     /** The absolute path in the root file system. */
     public String path() {
         String p = target;

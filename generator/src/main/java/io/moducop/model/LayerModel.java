@@ -24,13 +24,6 @@ public record LayerModel(Distro distro, List<Machine> machines) {
                 .sorted(Comparator.comparing((Profile p) -> p.board().name()).thenComparing(Profile::source))
                 .toList();
         checkConsistent(sorted);
-        List<Diagnostic> apps = sorted.stream().filter(p -> !p.apps().isEmpty())
-                .map(p -> Diagnostic.of(p.source(), "apps: the applications are valid, but generate, build and boot-test"
-                        + " cannot put applications into an image yet", "validate checks them; remove apps: to generate this profile"))
-                .toList();
-        if (!apps.isEmpty()) {
-            throw new UserError(apps);
-        }
         return new LayerModel(Distro.of(sorted.get(0)), sorted.stream().map(Machine::of).toList());
     }
 

@@ -1,0 +1,3 @@
+[#list app.images() as img]
+[=img.hex] [=img.repository] [=img.name]
+[/#list]

@@ -1,0 +1,29 @@
+#!/bin/sh
+[=header]
+#
+# moducop-app-load APP: makes the images APP's compose file pins known to podman (storage on
+# /data) from the OCI layout preloaded in this slot, without a network. An image already there
+# is left alone, so after an update or a rollback only the images that slot brings are added.
+
+set -eu
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export PATH
+
+apps=/usr/share/moducop/apps
+case "${1:-}" in
+    '' | *[!a-z0-9-]*) echo "usage: moducop-app-load APP" >&2; exit 2 ;;
+esac
+list="$apps/$1/images"
+[ -f "$list" ] || { echo "moducop-app-load: no application $1" >&2; exit 1; }
+
+# HEX REPOSITORY NAME: the layout names the image as podman should (podman 5 takes that name;
+# older ones name it after the directory, which is replaced)
+while read -r hex repository name; do
+    if podman image exists "$repository@sha256:$hex"; then
+        continue
+    fi
+    id=$(podman pull --quiet "oci:$apps/images:$name")
+    podman tag "$id" "$name"
+    podman untag "$id" "localhost$apps/images:latest" 2> /dev/null || true
+    echo "moducop-app-load: $1: $name (sha256:$hex) loaded from the slot"
+done < "$list"

@@ -1,0 +1,21 @@
+[=header]
+[Unit]
+Description=ModuCop application %i (compose project %i)
+# podman's storage and the applications' volumes are on /data
+RequiresMountsFor=/data
+Wants=network-online.target
+After=network-online.target
+ConditionPathExists=/usr/share/moducop/apps/%i/compose.yaml
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStartPre=/usr/libexec/moducop-app-load %i
+ExecStart=/usr/bin/podman-compose --project-name %i --file /usr/share/moducop/apps/%i/compose.yaml up --detach --no-build
+ExecStop=/usr/bin/podman-compose --project-name %i --file /usr/share/moducop/apps/%i/compose.yaml down
+Restart=on-failure
+RestartSec=10s
+TimeoutStartSec=15min
+
+[Install]
+WantedBy=multi-user.target
