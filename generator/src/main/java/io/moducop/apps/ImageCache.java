@@ -58,6 +58,27 @@ public final class ImageCache {
         return ref.hex() + "." + p.os() + "-" + p.architecture() + (p.variant() == null ? "" : "-" + p.variant());
     }
 
+    /**
+     * Every image of the profile's applications, for its board's platform, each reported as
+     * "APP SERVICE PLATFORM: fetched|cached (manifest DIGEST, SIZE)"; the images, each once.
+     */
+    public List<ImageRef> fetchAll(io.moducop.profile.Profile p, java.util.function.Consumer<String> report)
+            throws IOException, InterruptedException {
+        Platform platform = Platform.parse(p.base().containerPlatform());
+        List<ImageRef> refs = new ArrayList<>();
+        for (App app : p.apps()) {
+            for (ComposeApp.Service s : app.compose().services()) {
+                Entry e = fetch(s.image(), platform, app.composeSource() + ": services." + s.name() + ".image");
+                report.accept(String.format(java.util.Locale.ROOT, "%s %s %s: %s (manifest %s, %.1f MiB)", app.name(), s.name(),
+                        platform, e.fetched() ? "fetched" : "cached", e.manifestDigest(), e.bytes() / 1048576.0));
+                if (!refs.contains(s.image())) {
+                    refs.add(s.image());
+                }
+            }
+        }
+        return refs;
+    }
+
     /** {@code where} names the image in messages (compose file and service). */
     public Entry fetch(ImageRef ref, Platform platform, String where) throws IOException, InterruptedException {
         Files.createDirectories(dir);

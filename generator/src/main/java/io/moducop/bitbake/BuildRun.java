@@ -113,25 +113,16 @@ public final class BuildRun {
     private void exportAppImages(Profile p, BuildLayout l) throws IOException {
         io.moducop.apps.ImageCache cache = new io.moducop.apps.ImageCache(io.moducop.apps.ImageCache.defaultDir(), null,
                 r.settings().offline());
-        io.moducop.apps.Platform platform = io.moducop.apps.Platform.parse(p.base().containerPlatform());
-        List<io.moducop.apps.ImageRef> refs = new ArrayList<>();
+        List<io.moducop.apps.ImageRef> refs;
         try {
-            for (io.moducop.apps.App a : p.apps()) {
-                for (io.moducop.apps.ComposeApp.Service s : a.compose().services()) {
-                    io.moducop.apps.ImageCache.Entry e = cache.fetch(s.image(), platform,
-                            a.composeSource() + ": services." + s.name() + ".image");
-                    out.printf("app %s, service %s: %s %s (%s, %.1f MiB)%n", a.name(), s.name(), platform,
-                            e.fetched() ? "fetched" : "cached", e.manifestDigest(), e.bytes() / 1048576.0);
-                    refs.add(s.image());
-                }
-            }
+            refs = cache.fetchAll(p, line -> out.println("app " + line));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while fetching images", e);
         }
         Path next = l.work().resolve(BuildLayout.APPS_OCI + ".next");
         SourceCheckout.deleteTree(next);
-        cache.export(refs.stream().distinct().toList(), platform, next);
+        cache.export(refs, io.moducop.apps.Platform.parse(p.base().containerPlatform()), next);
         Path old = l.work().resolve(BuildLayout.APPS_OCI + ".old");
         SourceCheckout.deleteTree(old);
         if (Files.exists(l.appImages())) {

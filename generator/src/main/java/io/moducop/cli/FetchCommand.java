@@ -2,10 +2,7 @@ package io.moducop.cli;
 
 import io.moducop.Diagnostic;
 import io.moducop.ExitCode;
-import io.moducop.apps.App;
-import io.moducop.apps.ComposeApp;
 import io.moducop.apps.ImageCache;
-import io.moducop.apps.Platform;
 import io.moducop.profile.Profile;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -47,15 +44,7 @@ final class FetchCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         ImageCache images = new ImageCache(cache != null ? cache : ImageCache.defaultDir(), from, offline);
         for (Profile p : profiles.load()) {
-            Platform platform = Platform.parse(p.base().containerPlatform());
-            for (App app : p.apps()) {
-                for (ComposeApp.Service s : app.compose().services()) {
-                    ImageCache.Entry e = images.fetch(s.image(), platform, app.composeSource() + ": services." + s.name() + ".image");
-                    spec.commandLine().getOut().printf("%s: %s %s %s: %s (manifest %s, %.1f MiB)%n", Diagnostic.escape(p.source()),
-                            app.name(), s.name(), platform, e.fetched() ? "fetched" : "cached", e.manifestDigest(),
-                            e.bytes() / 1048576.0);
-                }
-            }
+            images.fetchAll(p, line -> spec.commandLine().getOut().println(Diagnostic.escape(p.source()) + ": " + line));
         }
         return ExitCode.OK;
     }
