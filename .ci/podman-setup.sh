@@ -90,7 +90,8 @@ if ! ping_ok; then
     log "starting podman API service on ${SOCK_URL} (log: ${SERVICE_LOG})"
     # Never --log-level=debug: conmon then needs syslog and containers never
     # reach "exited".
-    setsid nohup podman system service --log-level=info --time=0 "${SOCK_URL}" \
+    # From /: the service outlives this checkout, and conmon fails in a deleted working directory.
+    (cd / && exec setsid nohup podman system service --log-level=info --time=0 "${SOCK_URL}") \
         </dev/null >>"${SERVICE_LOG}" 2>&1 &
     disown || true
     for _ in $(seq 1 300); do

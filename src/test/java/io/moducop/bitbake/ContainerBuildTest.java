@@ -39,6 +39,11 @@ class ContainerBuildTest {
             for i in 1 2 3 4 5; do
               echo "NOTE: Running task $i of 5 (/moducop/work/layers/meta-moducop/recipes-bsp/x/x.bb:do_t$i)"
             done
+            a=$(sed -n 's/^MODUCOP_APPS_OCI = "\\(.*\\)"/\\1/p' conf/local.conf)
+            if [ -n "$a" ]; then
+              if [ -r "$a/index.json" ]; then echo "NOTE: stand-in sees the applications' OCI layout $a: $(ls "$a/blobs/sha256" | wc -l) blobs"
+              else echo "ERROR: MODUCOP_APPS_OCI $a has no index.json"; exit 1; fi
+            fi
             case $mode in
             ok)
               d=tmp/deploy/images/$m; mkdir -p "$d"
@@ -173,6 +178,37 @@ class ContainerBuildTest {
         Cli dry = build("ok", "--dry-run");
         assertEquals(0, dry.exitCode(), dry.out() + dry.err());
         assertTrue(Files.readString(log).contains("stand-in bitbake -n moducop-image"), "dry run passes -n");
+    }
+
+    /** A profile with an application: build fetches its images (Debian's docker-registry on 127.0.0.1) and exports them. */
+    @Test
+    void standInBitbakeWithAnApp_imagesFetchedExportedAndSeenInTheContainer() throws Exception {
+        try (io.moducop.apps.LocalRegistry registry = new io.moducop.apps.LocalRegistry(Files.createDirectories(tmp.resolve("registry")))) {
+            String digest = registry.push(io.moducop.apps.LocalRegistry.busyboxArchive(Files.createDirectories(tmp.resolve("img"))),
+                    "moducop/busybox:1");
+            Files.createDirectories(tmp.resolve("apps/web"));
+            Files.writeString(tmp.resolve("apps/web/compose.yaml"), "services:\n  web:\n    image: " + registry.host()
+                    + "/moducop/busybox:1@" + digest + "\n    command: [\"/bin/busybox\", \"httpd\", \"-f\"]\n");
+            Files.writeString(profile, "board: { name: moducop-t, base: qemuarm64 }\nota: { client: none }\nyocto: { release: scarthgap }\n"
+                    + "apps:\n  - name: web\n    compose: apps/web/compose.yaml\n");
+            Path images = tmp.resolve("images");
+            Cli r = build("ok", "--images", images.toString());
+            assertEquals(0, r.exitCode(), r.out() + r.err());
+            assertTrue(r.out().contains("app web web linux/arm64: fetched (manifest " + digest), r.out());
+            String index = Files.readString(work.resolve("apps-oci/index.json"));
+            assertTrue(index.contains("\"org.opencontainers.image.ref.name\":\"" + registry.host() + "/moducop/busybox:1\""), index);
+            assertTrue(index.contains("\"digest\":\"" + digest + "\""), index);
+            assertTrue(Files.readString(work.resolve("build/conf/local.conf")).contains("MODUCOP_APPS_OCI = \"/moducop/work/apps-oci\""));
+            String log = Files.readString(work.resolve("build/moducop-build.log"));
+            assertTrue(log.contains("NOTE: stand-in sees the applications' OCI layout /moducop/work/apps-oci: 3 blobs"), log);
+            assertTrue(Files.readString(work.resolve("layers/meta-moducop-distro/recipes-containers/moducop-apps/files/web/images"))
+                    .startsWith(digest.substring(7) + " "));
+
+            Cli offline = build("ok", "--images", images.toString(), "--offline");
+            assertEquals(0, offline.exitCode(), offline.out() + offline.err());
+            assertTrue(offline.out().contains("app web web linux/arm64: cached (manifest " + digest), offline.out());
+        }
+        assertNoContainersLeft();
     }
 
     @Test

@@ -3,7 +3,7 @@ package io.moducop.bitbake;
 import io.moducop.profile.Profile;
 import java.nio.file.Path;
 
-/** Everything one {@code moducop build} needs, validated by the command. */
+/** Everything one {@code moducop build} needs, validated by the command; {@code images}: the image cache. */
 public record BuildRequest(
         Profile profile,
         Path lockFile,
@@ -15,5 +15,6 @@ public record BuildRequest(
         boolean dryRun,
         long minFreeGib,
         boolean terminal,
-        long progressIntervalMillis) {
+        long progressIntervalMillis,
+        Path images) {
 }

@@ -111,7 +111,7 @@ public final class BuildRun {
      * it only) and exported for the machine's platform into WORK/apps-oci, replaced in one rename.
      */
     private void exportAppImages(Profile p, BuildLayout l) throws IOException {
-        io.moducop.apps.ImageCache cache = new io.moducop.apps.ImageCache(io.moducop.apps.ImageCache.defaultDir(), null,
+        io.moducop.apps.ImageCache cache = new io.moducop.apps.ImageCache(r.images(), null,
                 r.settings().offline());
         List<io.moducop.apps.ImageRef> refs;
         try {

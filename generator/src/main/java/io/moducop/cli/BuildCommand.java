@@ -82,6 +82,10 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = {"-j", "--jobs"}, paramLabel = "N", description = "BB_NUMBER_THREADS and PARALLEL_MAKE (default: the number of CPUs).")
     Integer jobs;
 
+    @Option(names = "--images", paramLabel = "DIR",
+            description = "The applications' image cache (default: ~/.cache/moducop/images; see fetch).")
+    Path images;
+
     @Option(names = "--offline", description = "BB_NO_NETWORK=1: fetch nothing (sources from --mirror, DL_DIR already filled).")
     boolean offline;
 
@@ -114,7 +118,8 @@ final class BuildCommand implements Callable<Integer> {
                 dryRun,
                 minFreeGib != null ? minFreeGib : dryRun ? DiskSpace.DRY_RUN_DEFAULT_GIB : DiskSpace.BUILD_DEFAULT_GIB,
                 System.console() != null,
-                progressSeconds * 1000);
+                progressSeconds * 1000,
+                images != null ? images : io.moducop.apps.ImageCache.defaultDir());
         BuildRun run = new BuildRun(request, spec.commandLine().getOut(), spec.commandLine().getErr());
         return runInterruptibly(run);
     }
