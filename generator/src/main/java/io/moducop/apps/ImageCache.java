@@ -144,8 +144,17 @@ public final class ImageCache {
      * The pinned manifest, hashed here too; for an index, skopeo copies the board's entry and the
      * index is stored beside it under the name; for a single image its config must have the board's platform.
      */
-    @SuppressWarnings("unchecked")
     private void download(OciLayout cache, ImageRef ref, Platform platform, String name, String where)
+            throws IOException, InterruptedException {
+        try {
+            downloadChecked(cache, ref, platform, name, where);
+        } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
+            throw failure(where, "the registry's manifest of " + ref.reference() + " is not an OCI image manifest or index", null);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void downloadChecked(OciLayout cache, ImageRef ref, Platform platform, String name, String where)
             throws IOException, InterruptedException {
         String tls = "--tls-verify=" + !loopback(ref);
         String repository = "docker://" + (ref.registry() == null ? "" : ref.registry() + "/") + ref.repository();
@@ -175,8 +184,11 @@ public final class ImageCache {
             }
             skopeo(where, ref, List.of("copy", "--preserve-digests", copy, repository + "@" + instance, "oci:" + layout() + ":" + partial));
             cache.writeBlob(raw);
-            String mediaType = (String) m.getOrDefault("mediaType", OciLayout.INDEX);
-            cache.put(new OciLayout.Ref(name, mediaType, ref.digest(), raw.length), partial);
+            Object mediaType = m.getOrDefault("mediaType", OciLayout.INDEX);
+            if (!OciLayout.INDEX.equals(mediaType) && !OciLayout.DOCKER_LIST.equals(mediaType)) {
+                throw failure(where, "the registry's index of " + ref.reference() + " has an unknown media type", null);
+            }
+            cache.put(new OciLayout.Ref(name, (String) mediaType, ref.digest(), raw.length), partial);
         } else {
             Map<String, Object> config = OciLayout.json(skopeo(where, ref, List.of("inspect", "--config", "--raw", tls, pinned)));
             if (!platform.matches((String) config.get("os"), (String) config.get("architecture"), (String) config.get("variant"))) {

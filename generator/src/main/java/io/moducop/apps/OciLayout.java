@@ -34,7 +34,8 @@ final class OciLayout {
     /** One named entry of index.json. */
     record Ref(String name, String mediaType, String digest, long size) {
         Ref {
-            if (!NAME.matcher(name).matches() || !MEDIA_TYPE.matcher(mediaType).matches() || !DIGEST.matcher(digest).matches()) {
+            if (name == null || mediaType == null || digest == null || size < 0 || !NAME.matcher(name).matches()
+                    || !MEDIA_TYPE.matcher(mediaType).matches() || !DIGEST.matcher(digest).matches()) {
                 throw new IllegalArgumentException("not an OCI layout entry: " + name + " " + mediaType + " " + digest);
             }
         }
@@ -64,11 +65,22 @@ final class OciLayout {
             return List.of();
         }
         List<Ref> out = new ArrayList<>();
-        for (Object o : (List<Object>) json(Files.readAllBytes(index)).getOrDefault("manifests", List.of())) {
-            Map<String, Object> e = (Map<String, Object>) o;
-            Object name = ((Map<String, Object>) e.getOrDefault("annotations", Map.of())).get(REF_NAME);
-            if (name instanceof String n && NAME.matcher(n).matches()) {
-                out.add(new Ref(n, (String) e.get("mediaType"), (String) e.get("digest"), ((Number) e.get("size")).longValue()));
+        if (!(json(Files.readAllBytes(index)).get("manifests") instanceof List<?> entries)) {
+            return out;
+        }
+        for (Object o : entries) {
+            if (!(o instanceof Map<?, ?> e)) {
+                continue;
+            }
+            // an entry that is not what this class writes is passed over (its image is fetched again)
+            if (e.get("annotations") instanceof Map<?, ?> a && a.get(REF_NAME) instanceof String n
+                    && e.get("mediaType") instanceof String type && e.get("digest") instanceof String digest
+                    && e.get("size") instanceof Number size) {
+                try {
+                    out.add(new Ref(n, type, digest, size.longValue()));
+                } catch (IllegalArgumentException notOurs) {
+                    // passed over
+                }
             }
         }
         return out;
@@ -126,8 +138,16 @@ final class OciLayout {
     }
 
     /** The image {@code ref} names for {@code platform}, every blob hashed against its digest. */
-    @SuppressWarnings("unchecked")
     Image image(Ref ref, Platform platform) throws IOException {
+        try {
+            return parseImage(ref, platform);
+        } catch (ClassCastException | NullPointerException e) {
+            throw new Damaged("the manifest of " + ref.digest() + " is not an OCI image manifest or index");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Image parseImage(Ref ref, Platform platform) throws IOException {
         List<String> blobs = new ArrayList<>();
         long bytes = 0;
         String manifestDigest = ref.digest();
