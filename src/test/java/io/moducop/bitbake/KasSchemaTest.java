@@ -35,7 +35,7 @@ class KasSchemaTest {
         for (boolean rauc : List.of(true, false)) {
             Path kas = tmp.resolve("kas-" + rauc + ".yml");
             Files.writeString(kas, KasFile.render("moducop-qemuarm64", lock, layers, List.of("moducop-image"),
-                    new BuildSettings("https://sstate.example.com/x", "hashserv.example.com:8686", 2, true), rauc));
+                    new BuildSettings("https://sstate.example.com/x", "hashserv.example.com:8686", 2, true), rauc, rauc));
             Processes.Result r = Processes.run(List.of("/usr/bin/python3", "-c", """
                     import json, sys, yaml, jsonschema
                     schema = json.load(open(sys.argv[1]))

@@ -65,7 +65,7 @@ public final class BuildRun {
             writeFiles(l.work(), BuildConfig.files(p.release(), machine, repos, r.settings(), signing, !p.apps().isEmpty()));
             l.script().toFile().setExecutable(true, false);
             writeFiles(l.work(), new java.util.TreeMap<>(java.util.Map.of("kas.yml",
-                    KasFile.render(machine, lock, repos, targets, r.settings(), p.ota().rauc()).getBytes(StandardCharsets.UTF_8))));
+                    KasFile.render(machine, lock, repos, targets, r.settings(), p.ota().rauc(), !p.apps().isEmpty()).getBytes(StandardCharsets.UTF_8))));
             for (Path d : List.of(l.downloads(), l.sstate())) {
                 if (!Files.isDirectory(d)) {
                     Files.createDirectories(d);
