@@ -1,10 +1,10 @@
 [=header]
 [Unit]
 Description=ModuCop application %i (compose project %i)
-# podman's storage and the applications' volumes are on /data
+# podman's storage and the applications' volumes are on /data; no wait for a network: the
+# images are in the slot, and a device without a link must start its applications too
 RequiresMountsFor=/data
-Wants=network-online.target
-After=network-online.target
+After=network.target
 ConditionPathExists=/usr/share/moducop/apps/%i/compose.yaml
 
 [Service]
