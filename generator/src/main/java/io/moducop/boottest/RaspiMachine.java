@@ -41,7 +41,7 @@ final class RaspiMachine {
     /** CONFIG_ENV_SIZE of Debian's rpi_arm64 U-Boot (config.rpi_arm64), as fw_env.config says. */
     static final int ENV_SIZE = 0x4000;
     static final String ENV_FILE = "uboot.env";
-    static final int TIMEOUT_SECONDS = 300;
+    static final int TIMEOUT_SECONDS = 900;
 
     /**
      * What the firmware would pass as kernel arguments, here from the emulation device tree:
