@@ -157,7 +157,7 @@ public final class ImageCache {
     private void downloadChecked(OciLayout cache, ImageRef ref, Platform platform, String name, String where)
             throws IOException, InterruptedException {
         String tls = "--tls-verify=" + !loopback(ref);
-        String repository = "docker://" + (ref.registry() == null ? "" : ref.registry() + "/") + ref.repository();
+        String repository = "docker://" + ref.name();
         String pinned = repository + "@" + ref.digest(); // the digest decides; skopeo takes no tag beside it
         byte[] raw = skopeo(where, ref, List.of("inspect", "--raw", tls, pinned));
         if (!("sha256:" + Digests.sha256(raw)).equals(ref.digest())) {

@@ -32,7 +32,12 @@ public record ImageRef(String registry, String repository, String tag, String di
 
     /** The reference as written: {@code [REGISTRY/]REPOSITORY[:TAG]@sha256:HEX}. */
     public String reference() {
-        return (registry == null ? "" : registry + "/") + repository + (tag == null ? "" : ":" + tag) + "@" + digest;
+        return name() + (tag == null ? "" : ":" + tag) + "@" + digest;
+    }
+
+    /** {@code [REGISTRY/]REPOSITORY}: what a digest or a tag is appended to. */
+    public String name() {
+        return (registry == null ? "" : registry + "/") + repository;
     }
 
     /**
@@ -41,7 +46,7 @@ public record ImageRef(String registry, String repository, String tag, String di
      * name in the slot's OCI layout.
      */
     public String localName() {
-        return registry + "/" + repository + ":" + (tag != null ? tag : "sha256-" + hex());
+        return name() + ":" + (tag != null ? tag : "sha256-" + hex());
     }
 
     /** The 64 hex digits of the manifest digest. */

@@ -14,6 +14,6 @@ public record Application(String name, ComposeApp compose) {
     }
 
     public List<Image> images() {
-        return compose.images().stream().map(r -> new Image(r.hex(), r.registry() + "/" + r.repository(), r.localName())).toList();
+        return compose.images().stream().map(r -> new Image(r.hex(), r.name(), r.localName())).toList();
     }
 }
