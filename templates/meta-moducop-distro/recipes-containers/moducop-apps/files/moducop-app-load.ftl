@@ -4,12 +4,15 @@
 # moducop-app-load APP: makes the images APP's compose file pins known to podman (storage on
 # /data) from the OCI layout preloaded in this slot, without a network. An image already there
 # is left alone, so after an update or a rollback only the images that slot brings are added.
+# Each image it loads is listed in /data/moducop/apps/loaded (before the load, so that a power
+# cut cannot leave an image nobody lists): moducop-app-prune removes only images listed there.
 
 set -eu
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
 
 apps=/usr/share/moducop/apps
+state=/data/moducop/apps
 case "${1:-}" in
     '' | *[!a-z0-9-]*) echo "usage: moducop-app-load APP" >&2; exit 2 ;;
 esac
@@ -21,6 +24,11 @@ list="$apps/$1/images"
 while read -r hex repository name; do
     if podman image exists "$repository@sha256:$hex"; then
         continue
+    fi
+    mkdir -p "$state"
+    if ! grep -qxF "$hex $repository $name" "$state/loaded" 2> /dev/null; then
+        echo "$hex $repository $name" >> "$state/loaded"
+        sync
     fi
     id=$(podman pull --quiet "oci:$apps/images:$name")
     podman tag "$id" "$name"

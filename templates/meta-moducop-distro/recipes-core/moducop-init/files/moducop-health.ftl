@@ -7,7 +7,7 @@
 # slot's tries, so a slot that never becomes healthy falls back to the other one.
 [#if distro.apps?has_content]
 # Every application must be up too: each of its containers running, and healthy where it has a
-# health check.
+# health check. Once the slot is marked good, the images neither slot uses are pruned.
 [/#if]
 
 PERSISTENT="[#list distro.overlays.persistent as d][=d][#sep] [/#list]"
@@ -110,3 +110,8 @@ rauc status mark-good || exit 1
 fw_setenv "BOOT_${slot}_LEFT" [=distro.bootAttempts] || exit 1
 [/#if]
 echo "moducop-health: slot $slot is healthy and marked good"
+[#if distro.apps?has_content]
+# only now: a slot that never becomes healthy must not cost the other slot its images
+/usr/libexec/moducop-app-prune "$slot" \
+    || echo "moducop-health: moducop-app-prune failed; unused images stay on /data until the next mark-good"
+[/#if]

@@ -23,6 +23,12 @@ while read -r port; do
     echo "probe 127.0.0.1:$port: $reply"
 done < /run/boottest/probe-ports
 echo "images on /data: $(podman images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | tr '\n' ';')"
+echo "image digests: $(podman images --digests --format '{{.Digest}}' | sort -u | tr '\n' ' ')"
+echo "running images: $(podman ps -q | while read -r id; do podman container inspect --format '{{.ImageDigest}}' "$id"; done | sort -u | tr '\n' ' ')"
+echo "data use: container storage $(du -skx /data/containers/storage | cut -f1) KiB, /data $(df -k /data | awk 'NR == 2 { print $3 }') KiB used"
+for f in /data/moducop/apps/*; do
+    [ -f "$f" ] && echo "app state $(basename "$f"): $(cut -c1-12 "$f" | tr '\n' ' ')"
+done
 for unit in moducop-health.service; do
     journalctl -b -u "$unit" --no-pager -o cat | tail -n 3 | sed "s/^/$unit log: /"
 done

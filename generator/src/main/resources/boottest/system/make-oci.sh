@@ -1,10 +1,11 @@
 #!/bin/bash
-# make-oci.sh BUSYBOX_STATIC_DEB OUT.tar REF
+# make-oci.sh BUSYBOX_STATIC_DEB OUT.tar REF [PAGE]
 # boot-test --system's container image, made without a registry or a container engine: an OCI
 # image archive (podman load -i) holding one layer FROM scratch: arm64 busybox-static, the applet
-# links the containers scenario uses and /www/index.html. Reproducible (fixed owners and times).
+# links the containers scenario uses and /www/index.html (PAGE, so that versions of an
+# application differ). Reproducible (fixed owners and times).
 set -eu
-deb=$1 out=$2 ref=$3
+deb=$1 out=$2 ref=$3 page=${4:-hello from the web service}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/x" "$tmp/rootfs/bin" "$tmp/rootfs/www" "$tmp/layout/blobs/sha256"
@@ -13,7 +14,7 @@ cp "$tmp/x/bin/busybox" "$tmp/rootfs/bin/busybox"
 for a in sh wget httpd sleep echo cat nslookup hostname; do
     ln -s busybox "$tmp/rootfs/bin/$a"
 done
-echo "hello from the web service" > "$tmp/rootfs/www/index.html"
+echo "$page" > "$tmp/rootfs/www/index.html"
 tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -C "$tmp/rootfs" -cf "$tmp/layer.tar" bin www
 diff_id=$(sha256sum "$tmp/layer.tar" | cut -d' ' -f1)
 gzip -9n < "$tmp/layer.tar" > "$tmp/layer.tar.gz"

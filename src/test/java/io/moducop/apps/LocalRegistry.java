@@ -66,6 +66,11 @@ public final class LocalRegistry implements AutoCloseable {
      * sh), built reproducibly on the host by make-oci.sh into {@code dir}.
      */
     public static Path busyboxArchive(Path dir) throws IOException {
+        return busyboxArchive(dir, "busybox.tar", "hello from the web service");
+    }
+
+    /** The same image with {@code page} as /www/index.html: one version of an application per page. */
+    public static Path busyboxArchive(Path dir, String fileName, String page) throws IOException {
         Path cache = Path.of(System.getenv().getOrDefault("MODUCOP_BOOT_TEST_CACHE",
                 System.getProperty("user.home") + "/.cache/moducop/boot-test"));
         io.moducop.boottest.HostAssets assets = io.moducop.boottest.HostAssets.prepare(cache);
@@ -77,8 +82,8 @@ public final class LocalRegistry implements AutoCloseable {
         try (java.io.InputStream in = LocalRegistry.class.getClassLoader().getResourceAsStream("boottest/system/make-oci.sh")) {
             Files.write(script, in.readAllBytes());
         }
-        Path archive = dir.resolve("busybox.tar");
-        HostTools.Result r = HostTools.run(List.of("bash", script.toString(), deb.toString(), archive.toString(), "busybox:1"));
+        Path archive = dir.resolve(fileName);
+        HostTools.Result r = HostTools.run(List.of("bash", script.toString(), deb.toString(), archive.toString(), "busybox:1", page));
         if (r.exitCode() != 0) {
             throw new AssertionError("make-oci.sh: " + r.output());
         }

@@ -7,14 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moducop.Cli;
 import io.moducop.HostTools;
+import io.moducop.apps.ImageCache;
+import io.moducop.apps.ImageRef;
+import io.moducop.apps.LocalRegistry;
+import io.moducop.apps.Platform;
 import io.moducop.profile.Profile;
 import io.moducop.profile.ProfileLoader;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -24,8 +32,10 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * podman and RAUC under QEMU. Each scenario also runs once with the mechanism it proves taken
  * away, and must fail then. The test methods run two at a time (one QEMU each: the machine has two
  * cores); the class as a whole runs alone, not beside the other QEMU test classes. Needs root (the userland is built with mmdebstrap, once, cached in
- * MODUCOP_BOOT_TEST_CACHE, default ~/.cache/moducop/boot-test).
+ * MODUCOP_BOOT_TEST_CACHE, default ~/.cache/moducop/boot-test). The longest tests start first, so
+ * that the two lanes end close together.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SystemScenariosTest {
 
     static Path cache;
@@ -70,6 +80,7 @@ class SystemScenariosTest {
      * The Pi profile's mark-good on the Pi's own U-Boot (raspi4b): the real health gate writes
      * uboot.env on the card's FAT partition through the generated fw_env.config; read back here.
      */
+    @Order(5)
     @Test
     @Execution(ExecutionMode.CONCURRENT)
     void piMarkGoodWritesUbootEnvOnTheBootPartition() {
@@ -127,6 +138,7 @@ class SystemScenariosTest {
      * (busybox-static for arm64, FROM scratch): fetched into an image cache, preloaded into the
      * slot; the guest's network reaches nothing.
      */
+    @Order(2)
     @Test
     @Execution(ExecutionMode.CONCURRENT)
     void appsStartOfflineOnTheFirstBootAnswerAndRunAgainAfterAReboot() throws IOException, InterruptedException {
@@ -135,6 +147,7 @@ class SystemScenariosTest {
     }
 
     /** moducop-app-load made a no-op: nothing puts the slot's images into podman, and the guest can fetch nothing. */
+    @Order(3)
     @Test
     @Execution(ExecutionMode.CONCURRENT)
     void withoutLoadingThePreloadedImagesAppsFail() throws IOException, InterruptedException {
@@ -150,46 +163,93 @@ class SystemScenariosTest {
      * slot; the guest's network reaches nothing.
      */
     private ScenarioResult apps(boolean withoutLoad) throws IOException, InterruptedException {
-        Path dir = java.nio.file.Files.createDirectories(work.resolve("profile"));
-        try (io.moducop.apps.LocalRegistry registry = new io.moducop.apps.LocalRegistry(
-                java.nio.file.Files.createDirectories(work.resolve("registry")))) {
-            String digest = registry.push(io.moducop.apps.LocalRegistry.busyboxArchive(work), "moducop/busybox:1");
-            String image = registry.host() + "/moducop/busybox:1@" + digest;
-            java.nio.file.Files.createDirectories(dir.resolve("apps/web"));
-            java.nio.file.Files.writeString(dir.resolve("apps/web/compose.yaml"), """
-                    services:
-                      web:
-                        image: %1$s
-                        command: ["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www"]
-                        ports: ["8080:8080"]
-                        restart: always
-                        healthcheck:
-                          test: ["CMD", "/bin/busybox", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/"]
-                          interval: 10s
-                          retries: 3
-                      client:
-                        image: %1$s
-                        command: ["/bin/sh", "-c", "while true; do wget -q -O /dev/null http://web:8080/; sleep 10; done"]
-                        depends_on: [web]
-                        restart: always
-                    """.formatted(image));
-            java.nio.file.Files.writeString(dir.resolve("board.yaml"), new String(
-                    getClass().getClassLoader().getResourceAsStream(ProfileLoader.DEFAULT_PROFILE).readAllBytes(), UTF_8)
-                    + "apps:\n  - name: web\n    compose: apps/web/compose.yaml\n");
-            Profile p = ProfileLoader.load(dir.resolve("board.yaml"));
-            io.moducop.apps.ImageCache images = new io.moducop.apps.ImageCache(work.resolve("images"), null, false);
-            for (io.moducop.apps.ImageRef ref : p.apps().get(0).compose().images()) {
-                images.fetch(ref, io.moducop.apps.Platform.parse("linux/arm64"), "compose.yaml");
-            }
-            SystemScenarios.Generated g = SystemScenarios.Generated.of(p, p);
+        try (LocalRegistry registry = new LocalRegistry(Files.createDirectories(work.resolve("registry")))) {
+            ImageCache images = new ImageCache(work.resolve("images"), null, false);
+            SystemScenarios.Generated g = withApp(registry, images, 1);
             if (withoutLoad) {
-                g = g.withFile("meta-moducop-distro/recipes-containers/moducop-apps/files/moducop-app-load",
-                        "#!/bin/sh\n# removed: the slot's images are never loaded\nexit 0\n".getBytes(UTF_8));
+                g = g.withFile(APPS + "moducop-app-load", "#!/bin/sh\n# removed: the slot's images are never loaded\nexit 0\n".getBytes(UTF_8));
             }
             ScenarioResult r = new SystemScenarios(assets, g, work.resolve("bt"), images).run(List.of("apps"), 1).get(0);
             System.out.println((withoutLoad ? "without loading the images: " : "") + r);
             return r;
         }
+    }
+
+    private static final String APPS = "meta-moducop-distro/recipes-containers/moducop-apps/files/";
+
+    /**
+     * The default profile with a two-service application (a web server with a health check and a
+     * client that reaches it by name) pinned to version {@code version} of boot-test's image, pushed
+     * to {@code registry} and fetched into {@code images}.
+     */
+    private SystemScenarios.Generated withApp(LocalRegistry registry, ImageCache images, int version) throws IOException, InterruptedException {
+        Path dir = Files.createDirectories(work.resolve("profile-" + version));
+        String page = version == 1 ? "hello from the web service" : "hello from version " + version;
+        String digest = registry.push(LocalRegistry.busyboxArchive(dir, "web-" + version + ".tar", page), "moducop/web:" + version);
+        String image = registry.host() + "/moducop/web:" + version + "@" + digest;
+        Files.createDirectories(dir.resolve("apps/web"));
+        Files.writeString(dir.resolve("apps/web/compose.yaml"), """
+                services:
+                  web:
+                    image: %1$s
+                    command: ["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www"]
+                    ports: ["8080:8080"]
+                    restart: always
+                    healthcheck:
+                      test: ["CMD", "/bin/busybox", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/"]
+                      interval: 10s
+                      retries: 3
+                  client:
+                    image: %1$s
+                    command: ["/bin/sh", "-c", "while true; do wget -q -O /dev/null http://web:8080/; sleep 10; done"]
+                    depends_on: [web]
+                    restart: always
+                """.formatted(image));
+        Files.writeString(dir.resolve("board.yaml"), new String(
+                getClass().getClassLoader().getResourceAsStream(ProfileLoader.DEFAULT_PROFILE).readAllBytes(), UTF_8)
+                + "apps:\n  - name: web\n    compose: apps/web/compose.yaml\n");
+        Profile p = ProfileLoader.load(dir.resolve("board.yaml"));
+        for (ImageRef ref : p.apps().get(0).compose().images()) {
+            images.fetch(ref, Platform.parse("linux/arm64"), "compose.yaml");
+        }
+        return SystemScenarios.Generated.of(p, p);
+    }
+
+    /**
+     * Three versions of the application: B updated to 2 (1 kept for A), a rollback to A (1 runs,
+     * nothing loaded), B updated to 3 (2 pruned, 1 kept); {@code withoutPrune}: moducop-app-prune made a no-op.
+     */
+    private ScenarioResult appsUpdate(boolean withoutPrune) throws IOException, InterruptedException {
+        if (System.getenv("MODUCOP_LONG_BOOT_TESTS") == null) {
+            Assumptions.abort("SKIPPED: set MODUCOP_LONG_BOOT_TESTS=1 (four boots with applications: about 15 minutes idle)");
+        }
+        try (LocalRegistry registry = new LocalRegistry(Files.createDirectories(work.resolve("registry")))) {
+            ImageCache images = new ImageCache(work.resolve("images"), null, false);
+            List<SystemScenarios.Generated> v = new java.util.ArrayList<>();
+            for (int version = 1; version <= 3; version++) {
+                SystemScenarios.Generated g = withApp(registry, images, version);
+                v.add(withoutPrune ? g.withFile(APPS + "moducop-app-prune", "#!/bin/sh\n# removed: nothing is pruned\nexit 0\n".getBytes(UTF_8)) : g);
+            }
+            ScenarioResult r = new SystemScenarios(assets, v.get(0), work.resolve("bt"), images).appsUpdate(v.get(1), v.get(2));
+            System.out.println((withoutPrune ? "without pruning: " : "") + r);
+            return r;
+        }
+    }
+
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    void appsRunThroughAnUpdateARollbackAndAPrune() throws IOException, InterruptedException {
+        ScenarioResult r = appsUpdate(false);
+        assertTrue(r.passed(), "apps-update: " + r.failures() + " " + r.evidence());
+    }
+
+    /** moducop-app-prune made a no-op: version 2's image stays on /data after version 3 is marked good. */
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    void withoutPruningAnUpdateLeavesUnusedImagesOnData() throws IOException, InterruptedException {
+        ScenarioResult r = appsUpdate(true);
+        assertFalse(r.passed(), "apps-update must fail when nothing is pruned: " + r);
+        assertTrue(r.failures().stream().anyMatch(f -> f.contains("version 2's images pruned")), r.failures().toString());
     }
 
     private static final String DISTRO = "meta-moducop-distro/recipes-core/";
@@ -227,6 +287,7 @@ class SystemScenariosTest {
         assertTrue(r.failures().stream().anyMatch(f -> f.contains("password login as root is refused")), r.failures().toString());
     }
 
+    @Order(6)
     @Test
     @Execution(ExecutionMode.CONCURRENT)
     void panicPassesForTheDefaultProfile() throws IOException, InterruptedException {
@@ -243,6 +304,7 @@ class SystemScenariosTest {
         failsWithout(good.withBootCmd(bootCmd), "panic", "the board reset itself");
     }
 
+    @Order(4)
     @Test
     @Execution(ExecutionMode.CONCURRENT)
     void hangPassesForTheDefaultProfile() throws IOException, InterruptedException {
@@ -256,6 +318,7 @@ class SystemScenariosTest {
         failsWithout(defaults().withFile(INIT + "moducop-watchdog.conf", null), "hang", "the board reset itself");
     }
 
+    @Order(1)
     @Test
     @Execution(ExecutionMode.CONCURRENT)
     void unhealthyPassesForTheDefaultProfile() throws IOException, InterruptedException {

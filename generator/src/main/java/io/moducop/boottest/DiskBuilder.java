@@ -263,6 +263,13 @@ final class DiskBuilder {
         return disk;
     }
 
+    /** Writes {@code image} over partition {@code label} of an assembled disk, as an update writes a slot. */
+    void replace(Path disk, String label, Path image) throws IOException {
+        PartitionLayout.Part p = layout.part(label);
+        run("fallocate", "--punch-hole", "--offset", Long.toString(p.start()), "--length", Long.toString(p.size()), disk.toString());
+        copyInto(image, disk, p.start());
+    }
+
     /** SHA-256 of the data partition's first MiB: proves a foreign file system was left alone. */
     String dataFingerprint(Path disk) throws IOException {
         byte[] head = new byte[1 << 20];

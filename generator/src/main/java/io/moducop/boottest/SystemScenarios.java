@@ -460,8 +460,7 @@ public final class SystemScenarios {
             return finish(s, d);
         }
         d.build();
-        List<String> ports = apps.stream().flatMap(a -> a.compose().services().stream()).flatMap(v -> v.ports().stream())
-                .map(p -> p.replaceFirst("/(tcp|udp)$", "").split(":")).map(f -> f[f.length - 2]).toList();
+        List<String> ports = ports(apps);
         d.share("probe-ports", (String.join("\n", ports) + "\n").getBytes(StandardCharsets.UTF_8));
         d.taskResource("apps-check.sh");
         BootConsole c = d.boot(s);
@@ -484,6 +483,107 @@ public final class SystemScenarios {
                     + " loaded again (they are on /data)", taskLine(again, "moducop-app-load: " + a.name()));
         }
         return finish(s, d);
+    }
+
+    /**
+     * The profile's applications across updates, on one board ({@code versions}: 1 = this
+     * profile, 2 and 3 the same applications pinned to other images). Slot A runs 1 and is marked
+     * good; 2 is in B with the environment as rauc install leaves it (the harness writes the slot:
+     * rauc install itself is the rauc-install scenario's), B runs 2, is marked good and the images
+     * of 1 stay for A; {@code rauc status mark-active other} rolls back to A, which runs 1 with
+     * nothing loaded; 3 written into B runs, and once B is marked good the images of 2 are pruned.
+     */
+    public ScenarioResult appsUpdate(Generated v2, Generated v3) throws IOException, InterruptedException {
+        Path dir = work.resolve("apps-update");
+        run("rm", "-rf", dir.toString());
+        Files.createDirectories(dir);
+        Device d = new Device(dir, gen);
+        int attempts = gen.profile().bootAttempts();
+        List<io.moducop.apps.App> apps = gen.profile().apps();
+        Scenario s = new Scenario("apps-update", "applications through an update (B runs version 2, A's images kept), a rollback"
+                + " (A runs version 1 offline, nothing loaded) and a second update (version 3 prunes version 2)");
+        disks.assemble(d.disk, disks.bootPartition(gen.bootCmd()), disks.systemSlot("rootA", spec(gen, "A", List.of())),
+                disks.systemSlot("rootB", spec(v2, "B", List.of())), DiskBuilder.Data.BLANK);
+        List<String> ports = ports(apps);
+        d.share("probe-ports", (String.join("\n", ports) + "\n").getBytes(StandardCharsets.UTF_8));
+        String check = resource("boottest/system/apps-check.sh");
+        List<String> v1 = hexes(gen);
+        List<String> two = hexes(v2);
+        List<String> three = hexes(v3);
+
+        d.task(check);
+        BootConsole c = d.boot(s);
+        expectSystemUp(s, c, "A");
+        expectVersion(s, c, apps, ports, "version 1 in A", v1, true);
+        s.expect(c.has("moducop-health: slot A is healthy and marked good"), "version 1 in A: marked good", c.line("moducop-health:").orElse(null));
+        s.evidence.add("version 1 in A: " + taskLine(c, "data use:"));
+        if (!s.failures.isEmpty()) {
+            return finish(s, d);
+        }
+
+        UBootEnvImage.update(d.pflash, Map.of("BOOT_ORDER", "B A", "BOOT_B_LEFT", Integer.toString(attempts)));
+        d.task(check + "\nrauc status mark-active other > /dev/null 2>&1; echo \"rollback: rauc status mark-active other exit $?\"\n");
+        c = d.boot(s);
+        expectSystemUp(s, c, "B");
+        expectVersion(s, c, apps, ports, "version 2 in B", two, true);
+        s.expect(c.has("moducop-health: slot B is healthy and marked good"), "version 2 in B: marked good", c.line("moducop-health:").orElse(null));
+        expectImages(s, c, "version 2 in B, marked good: version 1's images stay for A", v1, true);
+        s.evidence.add("version 2 in B: " + taskLine(c, "data use:"));
+        s.expect(task(c, "rollback: rauc status mark-active other exit 0"), "rauc status mark-active other (rollback to A)",
+                taskLine(c, "rollback:"));
+        s.expectEnv(d.env(), "BOOT_ORDER", "A B");
+        if (!s.failures.isEmpty()) {
+            return finish(s, d);
+        }
+
+        d.task(check);
+        c = d.boot(s);
+        expectSystemUp(s, c, "A");
+        expectVersion(s, c, apps, ports, "rollback to version 1 in A", v1, false);
+        expectImages(s, c, "rollback to version 1 in A: version 2's images stay for B", two, true);
+        s.evidence.add("rollback to A: " + taskLine(c, "data use:"));
+        if (!s.failures.isEmpty()) {
+            return finish(s, d);
+        }
+
+        disks.replace(d.disk, "rootB", disks.systemSlot("rootB", spec(v3, "B", List.of())));
+        UBootEnvImage.update(d.pflash, Map.of("BOOT_ORDER", "B A", "BOOT_B_LEFT", Integer.toString(attempts)));
+        c = d.boot(s);
+        expectSystemUp(s, c, "B");
+        expectVersion(s, c, apps, ports, "version 3 in B", three, true);
+        s.expect(c.has("moducop-health: slot B is healthy and marked good"), "version 3 in B: marked good", c.line("moducop-health:").orElse(null));
+        expectImages(s, c, "version 3 in B, marked good: version 2's images pruned", two, false);
+        expectImages(s, c, "and version 1's stay for A", v1, true);
+        c.lines().stream().filter(l -> l.contains("moducop-app-prune:")).forEach(l -> s.evidence.add("console: " + l.strip()));
+        s.evidence.add("version 3 in B: " + taskLine(c, "data use:"));
+        return finish(s, d);
+    }
+
+    private static List<String> hexes(Generated g) {
+        return g.profile().apps().stream().flatMap(a -> a.compose().images().stream()).map(ImageRef::hex).distinct().toList();
+    }
+
+    /** The applications up with the images {@code hexes}: loaded from the slot now ({@code loaded}) or already on /data. */
+    private static void expectVersion(Scenario s, BootConsole c, List<io.moducop.apps.App> apps, List<String> ports, String when,
+                                      List<String> hexes, boolean loaded) {
+        expectAppsUp(s, c, apps, ports, when + ": ");
+        for (String hex : hexes) {
+            s.expect(loaded == c.lines().stream().anyMatch(l -> l.contains("moducop-app-load: ") && l.contains("sha256:" + hex)),
+                    when + ": sha256:" + hex.substring(0, 12) + (loaded ? " loaded from the slot" : " already on /data, nothing loaded"),
+                    c.line("moducop-app-load: ").orElse("no image loaded"));
+        }
+        String running = taskLine(c, "running images:");
+        s.expect(hexes.stream().allMatch(running::contains), when + ": the containers run these images", running);
+    }
+
+    private static void expectImages(Scenario s, BootConsole c, String what, List<String> hexes, boolean present) {
+        String images = taskLine(c, "image digests:");
+        s.expect(hexes.stream().allMatch(h -> images.contains(h) == present), what, images);
+    }
+
+    private static List<String> ports(List<io.moducop.apps.App> apps) {
+        return apps.stream().flatMap(a -> a.compose().services().stream()).flatMap(v -> v.ports().stream())
+                .map(p -> p.replaceFirst("/(tcp|udp)$", "").split(":")).map(f -> f[f.length - 2]).toList();
     }
 
     /** Every application's unit active, every service running, every published port answering HTTP. */
