@@ -40,7 +40,7 @@ do_install() {
 }
 do_install[vardepsexclude] += "MODUCOP_APPS_OCI"
 
-FILES:${PN} = "${datadir}/moducop/apps ${libexecdir}/moducop-app-load ${libexecdir}/moducop-app-prune \
-    ${systemd_system_unitdir}/moducop-app@.service"
+FILES:${PN} = "${datadir}/moducop/apps ${libexecdir}/moducop-app-load ${libexecdir}/moducop-app-check \
+    ${libexecdir}/moducop-app-prune ${systemd_system_unitdir}/moducop-app@.service"
 SYSTEMD_SERVICE:${PN} = "[=units("moducop-apps")]"
 RDEPENDS:${PN} = "podman podman-compose"

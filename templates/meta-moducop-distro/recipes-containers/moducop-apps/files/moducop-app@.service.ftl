@@ -12,6 +12,7 @@ Type=oneshot
 RemainAfterExit=yes
 ExecStartPre=/usr/libexec/moducop-app-load %i
 ExecStart=/usr/bin/podman-compose --project-name %i --file /usr/share/moducop/apps/%i/compose.yaml up --detach --no-build
+ExecStartPost=/usr/libexec/moducop-app-check %i
 ExecStop=/usr/bin/podman-compose --project-name %i --file /usr/share/moducop/apps/%i/compose.yaml down
 Restart=on-failure
 RestartSec=10s

@@ -273,7 +273,8 @@ public class AppsValidationTest {
         Path health = out.resolve("meta-moducop-distro/recipes-core/moducop-init/files/moducop-health");
         assertTrue(Files.readString(health).contains("APPS=\"web:2\""));
         io.moducop.HostTools.require("shellcheck", "shellcheck");
-        for (Path script : List.of(apps.resolve("files/moducop-app-load"), apps.resolve("files/moducop-app-prune"), health)) {
+        for (Path script : List.of(apps.resolve("files/moducop-app-load"), apps.resolve("files/moducop-app-check"),
+                apps.resolve("files/moducop-app-prune"), health)) {
             io.moducop.HostTools.Result r = io.moducop.HostTools.run(List.of("shellcheck", "--shell=sh", "--severity=style", script.toString()));
             assertEquals(0, r.exitCode(), script + ":\n" + r.output());
         }

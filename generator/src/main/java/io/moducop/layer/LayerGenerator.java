@@ -69,6 +69,7 @@ public final class LayerGenerator {
             new Install("rauc-conf", RAUC_FILES + "ca.cert.pem", "${sysconfdir}/rauc/ca.cert.pem", "0644"),
             new Install("moducop-apps", APPS + "files/moducop-app@.service", "${systemd_system_unitdir}/moducop-app@.service", "0644"),
             new Install("moducop-apps", APPS + "files/moducop-app-load", "${libexecdir}/moducop-app-load", "0755"),
+            new Install("moducop-apps", APPS + "files/moducop-app-check", "${libexecdir}/moducop-app-check", "0755"),
             new Install("moducop-apps", APPS + "files/moducop-app-prune", "${libexecdir}/moducop-app-prune", "0755"),
             new Install("moducop-apps", APPS + "files/" + APP + "/compose.yaml", "${datadir}/moducop/apps/" + APP + "/compose.yaml", "0644"),
             new Install("moducop-apps", APPS + "files/" + APP + "/images", "${datadir}/moducop/apps/" + APP + "/images", "0644"));
@@ -180,7 +181,7 @@ public final class LayerGenerator {
             case BSP_LAYER + "/dynamic-layers/rauc/recipes-core/rauc/files/" + MACHINE + "/ca.cert.pem" ->
                     distro.rauc() && (machine == null || machine.keyringInLayer());
             case APPS + "moducop-apps.bb", APPS + "files/moducop-app@.service", APPS + "files/moducop-app-load",
-                    APPS + "files/moducop-app-prune" -> !distro.apps().isEmpty();
+                    APPS + "files/moducop-app-check", APPS + "files/moducop-app-prune" -> !distro.apps().isEmpty();
             default -> true;
         };
     }
