@@ -247,6 +247,15 @@ public class AppsValidationTest {
     }
 
     @Test
+    void anApplicationNamedLikeTheSlotsImageLayoutIsRefused() throws IOException {
+        profileWithApp(WEB);
+        Path p = tmp.resolve("board.yaml");
+        Files.writeString(p, "board:\n  name: moducop-test\n  base: qemuarm64\napps:\n  - name: images\n    compose: apps/web/compose.yaml\n");
+        UserError e = assertThrows(UserError.class, () -> ProfileLoader.load(p));
+        assertEquals(p + ":5:11: an application cannot be named images", e.diagnostics().get(0).format().lines().findFirst().orElseThrow());
+    }
+
+    @Test
     void aBuiltInProfileNamesNoComposeFile() {
         UserError e = assertThrows(UserError.class, () -> ProfileLoader.parse("built-in.yaml",
                 "board:\n  name: moducop-test\n  base: qemuarm64\napps:\n  - name: web\n    compose: apps/web/compose.yaml\n"));

@@ -211,6 +211,11 @@ public final class ProfileLoader {
                 errors.add(at(t, "apps[" + i + "].name", "two applications are named " + appName, "give each application its own name"));
                 continue;
             }
+            if (appName.equals("images")) {
+                // /usr/share/moducop/apps/images is the slot's OCI layout, beside one directory per application
+                errors.add(at(t, "apps[" + i + "].name", "an application cannot be named images", "choose another name"));
+                continue;
+            }
             Path file = profileFile(t, "apps[" + i + "].compose", rel, dir, "compose file", "keep the compose file next to the profile,"
                     + " e.g. apps/" + appName + "/compose.yaml", errors);
             if (file == null) {
