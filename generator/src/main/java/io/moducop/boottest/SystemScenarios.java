@@ -505,6 +505,8 @@ public final class SystemScenarios {
      * rauc install itself is the rauc-install scenario's), B runs 2, is marked good and the images
      * of 1 stay for A; {@code rauc status mark-active other} rolls back to A, which runs 1 with
      * nothing loaded; 3 written into B runs, and once B is marked good the images of 2 are pruned.
+     * Then {@link #CHURN} more versions go through the generated load and prune in that boot (see
+     * apps-churn.sh): /data must not grow.
      */
     public ScenarioResult appsUpdate(Generated v2, Generated v3) throws IOException, InterruptedException {
         Path dir = work.resolve("apps-update");
@@ -561,6 +563,10 @@ public final class SystemScenarios {
 
         disks.replace(d.disk, "rootB", disks.systemSlot("rootB", spec(v3, "B", List.of())));
         UBootEnvImage.update(d.pflash, Map.of("BOOT_ORDER", "B A", "BOOT_B_LEFT", Integer.toString(attempts)));
+        for (int n = 4; n < 4 + CHURN; n++) {
+            churnVersion(d.share.resolve("churn/" + n), n);
+        }
+        d.task(check + "\n" + resource("boottest/system/apps-churn.sh"));
         c = d.boot(s);
         expectSystemUp(s, c, "B");
         expectVersion(s, c, apps, ports, "version 3 in B", three, true);
@@ -569,7 +575,52 @@ public final class SystemScenarios {
         expectImages(s, c, "and version 1's stay for A", v1, true);
         c.lines().stream().filter(l -> l.contains("moducop-app-prune:")).forEach(l -> s.evidence.add("console: " + l.strip()));
         s.evidence.add("version 3 in B: " + taskLine(c, "data use:"));
+        expectChurn(s, c);
         return finish(s, d);
+    }
+
+    /** Updates after the third version, run by apps-churn.sh with the generated load and prune. */
+    static final int CHURN = 20;
+
+    /** Version {@code n} of the application as a slot carries it: its OCI layout and image list. */
+    private void churnVersion(Path dir, int n) throws IOException {
+        Path images = Files.createDirectories(dir.resolve("images"));
+        Path archive = dir.resolve("image.tar");
+        Path script = work.resolve("make-oci.sh");
+        Files.writeString(script, resource("boottest/system/make-oci.sh"));
+        String name = "localhost/moducop/churn:" + n;
+        run("bash", script.toString(), busyboxDeb().toString(), archive.toString(), name, "hello from version " + n);
+        run("tar", "-xf", archive.toString(), "-C", images.toString());
+        Files.delete(archive);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"digest\":\"sha256:([0-9a-f]{64})\"")
+                .matcher(Files.readString(images.resolve("index.json")));
+        if (!m.find()) {
+            throw new IOException("no manifest digest in " + images.resolve("index.json"));
+        }
+        Files.createDirectories(dir.resolve("web"));
+        Files.writeString(dir.resolve("web/images"), m.group(1) + " localhost/moducop/churn " + name + "\n");
+    }
+
+    private static void expectChurn(Scenario s, BootConsole c) {
+        java.util.regex.Pattern used = java.util.regex.Pattern.compile("/data (\\d+) KiB used");
+        List<String> lines = c.lines().stream().filter(l -> l.contains("BOOTTEST-TASK: churn ") && l.contains(" slot "))
+                .map(l -> l.substring(l.indexOf("BOOTTEST-TASK: ") + 15)).toList();
+        s.expect(lines.size() == CHURN, CHURN + " more updates, each loaded and pruned", lines.size() + " ran"
+                + (lines.isEmpty() ? "" : ", the last: " + lines.get(lines.size() - 1)));
+        List<Long> kib = lines.stream().map(used::matcher).filter(java.util.regex.Matcher::find).map(m -> Long.parseLong(m.group(1))).toList();
+        if (kib.size() == CHURN) {
+            long two = kib.get(1);
+            long most = kib.stream().mapToLong(Long::longValue).max().orElse(0);
+            // less than one version (about 1.9 MiB): the data file system's own bookkeeping may vary a little
+            s.expect(most <= two + 1024, "/data does not grow over " + CHURN + " more updates", String.format(java.util.Locale.ROOT,
+                    "/data used after the second: %d KiB, after the last: %d KiB, at most: %d KiB", two, kib.get(CHURN - 1), most));
+        }
+        String left = taskLine(c, "churn images left:");
+        s.expect(left.startsWith("churn images left: 2 "), "only the last two versions' images are left (one per slot)", left);
+        if (!lines.isEmpty()) {
+            s.evidence.add("churn: " + lines.get(0));
+            s.evidence.add("churn: " + lines.get(lines.size() - 1));
+        }
     }
 
     private static List<String> hexes(Generated g) {
