@@ -58,8 +58,8 @@ public final class SystemScenarios {
      * The apps scenario's guest reaches no network: podman trying a registry means the slot's
      * images were not loaded, and podman-compose then waits for the missing service's container.
      */
-    static final List<String> APPS_DEAD_END = java.util.stream.Stream.concat(DEAD_END.stream(),
-            java.util.stream.Stream.of("Error: initializing source docker://")).toList();
+    static final String REGISTRY_PULL = "Error: initializing source docker://";
+    static final List<String> APPS_DEAD_END = java.util.stream.Stream.concat(DEAD_END.stream(), java.util.stream.Stream.of(REGISTRY_PULL)).toList();
 
     /** What is under test: the generated layers, and the profile they were generated from. */
     public record Generated(Profile profile, GeneratedLayers layers, String fstab, String bootCmd) {
@@ -435,9 +435,7 @@ public final class SystemScenarios {
         d.build();
         d.share("compose.yaml", resource("boottest/system/compose.yaml").getBytes(StandardCharsets.UTF_8));
         Path oci = d.share.resolve("images.tar");
-        Path script = work.resolve("make-oci.sh");
-        Files.writeString(script, resource("boottest/system/make-oci.sh"));
-        run("bash", script.toString(), busyboxDeb().toString(), oci.toString(), IMAGE);
+        makeOci(oci, IMAGE, null);
         d.taskResource("containers-up.sh");
         BootConsole c = d.boot(s);
         expectSystemUp(s, c, "A");
@@ -475,8 +473,7 @@ public final class SystemScenarios {
         d.share("probe-ports", (String.join("\n", ports) + "\n").getBytes(StandardCharsets.UTF_8));
         d.taskResource("apps-check.sh");
         BootConsole c = d.boot(s, Qemu.Stop.never(), APPS_DEAD_END);
-        s.expect(!c.has("Error: initializing source docker://"), "podman never tried a registry (the images come from the slot)",
-                c.line("Error: initializing source docker://").orElse(null));
+        s.expect(!c.has(REGISTRY_PULL), "podman never tried a registry (the images come from the slot)", c.line(REGISTRY_PULL).orElse(null));
         expectSystemUp(s, c, "A");
         expectAppsUp(s, c, apps, ports, "");
         for (io.moducop.apps.App a : apps) {
@@ -586,10 +583,8 @@ public final class SystemScenarios {
     private void churnVersion(Path dir, int n) throws IOException {
         Path images = Files.createDirectories(dir.resolve("images"));
         Path archive = dir.resolve("image.tar");
-        Path script = work.resolve("make-oci.sh");
-        Files.writeString(script, resource("boottest/system/make-oci.sh"));
         String name = "localhost/moducop/churn:" + n;
-        run("bash", script.toString(), busyboxDeb().toString(), archive.toString(), name, "hello from version " + n);
+        makeOci(archive, name, "hello from version " + n);
         run("tar", "-xf", archive.toString(), "-C", images.toString());
         Files.delete(archive);
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"digest\":\"sha256:([0-9a-f]{64})\"")
@@ -1060,6 +1055,21 @@ public final class SystemScenarios {
     }
 
     static final String IMAGE = "localhost/boottest-busybox:1";
+
+    /** boot-test's arm64 busybox image as an OCI archive named {@code ref} (make-oci.sh; {@code page} null: its default page). */
+    private void makeOci(Path out, String ref, String page) throws IOException {
+        Path script = work.resolve("make-oci.sh");
+        synchronized (this) {
+            if (!Files.exists(script)) {
+                Files.writeString(script, resource("boottest/system/make-oci.sh"));
+            }
+        }
+        List<String> cmd = new ArrayList<>(List.of("bash", script.toString(), busyboxDeb().toString(), out.toString(), ref));
+        if (page != null) {
+            cmd.add(page);
+        }
+        run(cmd.toArray(String[]::new));
+    }
 
     private Path busyboxDeb() throws IOException {
         try (var files = Files.list(assets.cache().resolve("debs"))) {
