@@ -977,8 +977,9 @@ public final class SystemScenarios {
                 + " each time a good slot boots, /data is clean, /etc old or new");
         PowerCut.Outcome o = new PowerCut(assets, disks, gen, dir).run(s, seed, early);
         PowerCut.Outcome r = raucInstallCuts(s, dir.resolve("rauc-install"), new java.util.Random(seed ^ 0x5241554343L), raucCuts);
-        s.evidence.add(0, String.format(java.util.Locale.ROOT, "seed %d: %d cuts, %d boots recovered, state lost %d",
-                seed, o.cuts() + r.cuts(), o.recovered() + r.recovered(), o.stateLost() + r.stateLost()));
+        s.evidence.add(0, String.format(java.util.Locale.ROOT, "seed %d: %d cuts inside their phase (and %d late ones, made again),"
+                + " %d of %d boots after a cut recovered, state lost %d", seed, o.cuts() + r.cuts(), o.late(),
+                o.recovered() + r.recovered(), o.cuts() + o.late() + r.cuts(), o.stateLost() + r.stateLost()));
         s.evidence.addAll(o.lines());
         s.evidence.addAll(r.lines());
         return s.result(List.of());
@@ -998,7 +999,7 @@ public final class SystemScenarios {
     private PowerCut.Outcome raucInstallCuts(Scenario s, Path dir, java.util.Random rnd, int n) throws IOException, InterruptedException {
         List<String> out = new ArrayList<>();
         if (n == 0) {
-            return new PowerCut.Outcome(0, 0, 0, out);
+            return new PowerCut.Outcome(0, 0, 0, 0, out);
         }
         run("rm", "-rf", dir.toString());
         Files.createDirectories(dir);
@@ -1017,7 +1018,7 @@ public final class SystemScenarios {
                 from, to, ended.isEmpty() ? "never ended" : ended.substring(ended.indexOf("BOOTTEST-PHASE: ") + 16)));
         if (from < 0 || to < 0 || !ended.endsWith("exit 0")) {
             s.expect(false, "the calibration install completes", String.join(" | ", out));
-            return new PowerCut.Outcome(0, 0, 0, out);
+            return new PowerCut.Outcome(0, 0, 0, 0, out);
         }
         PowerCut checks = new PowerCut(assets, disks, gen, dir);
         int recovered = 0;
@@ -1051,7 +1052,7 @@ public final class SystemScenarios {
                 s.expect(false, "cut during rauc install " + (i + 1) + " recovered", line);
             }
         }
-        return new PowerCut.Outcome(n, recovered, lost, out);
+        return new PowerCut.Outcome(n, 0, recovered, lost, out);
     }
 
     static final String IMAGE = "localhost/boottest-busybox:1";
