@@ -29,6 +29,29 @@ final class PowerCut {
      * {@code recovered} and {@code stateLost} count all of them.
      */
     record Outcome(int cuts, int late, int recovered, int stateLost, List<String> lines) {
+        /** No cut made (nothing to cut, or the calibration failed): {@code lines} say why. */
+        static Outcome none(List<String> lines) {
+            return new Outcome(0, 0, 0, 0, lines);
+        }
+    }
+
+    /**
+     * A phase the plug is pulled in: it opens with the console line {@code trigger} and has ended
+     * once {@code end} is on the console; {@code from}/{@code to} are when the calibration boot
+     * printed them (-1: never).
+     */
+    private record Phase(String name, String trigger, String end, double from, double to) {
+        static Phase of(String name, String trigger, String end, Qemu.Boot calibration) {
+            return new Phase(name, trigger, end, calibration.secondsAt(trigger), calibration.secondsAt(end));
+        }
+
+        boolean seen() {
+            return from >= 0 && to >= 0;
+        }
+
+        String window() {
+            return String.format(Locale.ROOT, "%s %.1f-%.1f", name, from, to);
+        }
     }
 
     private final HostAssets assets;
@@ -75,8 +98,8 @@ final class PowerCut {
         fresh(base, basePflash);
         Qemu.Boot first = boot(base, basePflash, Qemu.Stop.never(), "calibrate-first");
         s.add(first, 120);
-        double saveFrom = first.secondsAt("Saving Environment"), saveTo = first.secondsAt("ModuCop: booting slot");
-        double fmtFrom = first.secondsAt("is blank: formatting"), fmtTo = first.secondsAt(READY);
+        Phase saveenv = Phase.of("saveenv", "Saving Environment", "ModuCop: booting slot", first);
+        Phase format = Phase.of("first-boot", "is blank: formatting", READY, first);
         // the update: B gets a new root file system (another rootfs-id), rauc's env changes
         Path updated = dir.resolve("updated.img");
         Path updatedPflash = dir.resolve("updated-pflash.img");
@@ -91,47 +114,36 @@ final class PowerCut {
         run("cp", updatedPflash.toString(), calibPflash.toString());
         Qemu.Boot upd = boot(calib, calibPflash, untilReady(), "calibrate-update");
         s.add(upd, 120);
-        double seedFrom = upd.secondsAt("carrying over slot"), seedTo = upd.secondsAt(READY);
-        out.add(String.format(Locale.ROOT, "windows (s after power-on): saveenv %.1f-%.1f, first-boot format+overlays %.1f-%.1f,"
-                + " update seeding %.1f-%.1f", saveFrom, saveTo, fmtFrom, fmtTo, seedFrom, seedTo));
-        if (saveFrom < 0 || fmtFrom < 0 || fmtTo < 0 || seedFrom < 0 || seedTo < 0) {
+        Phase seeding = Phase.of("update-seed", "carrying over slot", READY, upd);
+        List<Phase> phases = List.of(saveenv, format, seeding);
+        out.add("windows (s after power-on): " + String.join(", ", phases.stream().map(Phase::window).toList()));
+        if (!phases.stream().allMatch(Phase::seen)) {
             s.expect(false, "calibration boots show every phase", String.join(" | ", out));
-            return new Outcome(0, 0, 0, 0, out);
+            return Outcome.none(out);
         }
         int recovered = 0;
         int lost = 0;
         int made = 0;
         int late = 0;
         for (int i = 0; made < cuts && i < 3 * cuts; i++) {
-            String phase = switch (made % 3) {
-                case 0 -> "saveenv";
-                case 1 -> "first-boot";
-                default -> "update-seed";
-            };
+            Phase p = phases.get(made % 3);
+            String phase = p.name();
             Path disk = dir.resolve("cut.img");
             Path pflash = dir.resolve("cut-pflash.img");
+            if (p == seeding) {
+                run("cp", "--sparse=always", updated.toString(), disk.toString());
+                run("cp", updatedPflash.toString(), pflash.toString());
+            } else {
+                fresh(disk, pflash);
+            }
             // the plug is pulled a random time after the line that opens the phase, within the length
             // the calibration boot measured; a cut whose console already shows the phase's end line
             // landed after it and does not count
-            String trigger;
-            String end;
-            double window;
-            if (phase.equals("update-seed")) {
-                run("cp", "--sparse=always", updated.toString(), disk.toString());
-                run("cp", updatedPflash.toString(), pflash.toString());
-                trigger = "carrying over slot";
-                end = READY;
-                window = seedTo - seedFrom;
-            } else {
-                fresh(disk, pflash);
-                trigger = phase.equals("saveenv") ? "Saving Environment" : "is blank: formatting";
-                end = phase.equals("saveenv") ? "ModuCop: booting slot" : READY;
-                window = phase.equals("saveenv") ? saveTo - saveFrom : fmtTo - fmtFrom;
-            }
-            double after = rnd.nextDouble() * window;
+            double after = rnd.nextDouble() * (p.to() - p.from());
+            String trigger = p.trigger();
             Qemu.Boot cut = boot(disk, pflash, Qemu.Stop.after(trigger, Math.max(0.001, after)), "cut-" + i);
             double at = cut.seconds();
-            boolean inside = cut.pulled() && !cut.console().contains(end);
+            boolean inside = cut.pulled() && !cut.console().contains(p.end());
             if (inside) {
                 made++;
             } else {

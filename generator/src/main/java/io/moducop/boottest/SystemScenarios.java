@@ -999,7 +999,7 @@ public final class SystemScenarios {
     private PowerCut.Outcome raucInstallCuts(Scenario s, Path dir, java.util.Random rnd, int n) throws IOException, InterruptedException {
         List<String> out = new ArrayList<>();
         if (n == 0) {
-            return new PowerCut.Outcome(0, 0, 0, 0, out);
+            return PowerCut.Outcome.none(out);
         }
         run("rm", "-rf", dir.toString());
         Files.createDirectories(dir);
@@ -1018,7 +1018,7 @@ public final class SystemScenarios {
                 from, to, ended.isEmpty() ? "never ended" : ended.substring(ended.indexOf("BOOTTEST-PHASE: ") + 16)));
         if (from < 0 || to < 0 || !ended.endsWith("exit 0")) {
             s.expect(false, "the calibration install completes", String.join(" | ", out));
-            return new PowerCut.Outcome(0, 0, 0, 0, out);
+            return PowerCut.Outcome.none(out);
         }
         PowerCut checks = new PowerCut(assets, disks, gen, dir);
         int recovered = 0;
