@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Builds disk images with the profile's partition layout from the generated files, without root
  * or loop devices: sfdisk on a sparse file, mkfs.vfat -C + mcopy, mkfs.ext4 -d, then the
  * partition images copied in at their offsets (zero blocks skipped, so the disk stays sparse).
+ * The real userland's slots are made by mkfs.ext4 straight at their partition's offset.
  */
 final class DiskBuilder {
 
@@ -144,32 +145,56 @@ final class DiskBuilder {
         }
     }
 
-    synchronized Path systemSlot(String label, SystemSpec spec) throws IOException {
-        String key = label + "-system-" + spec.key();
-        return images.computeIfAbsent(key, k -> build(() -> {
-            Path dir = work.resolve(k + ".d");
-            run("rm", "-rf", dir.toString());
-            run("cp", "-a", assets.systemRoot().toString(), dir.toString());
+    /** A --system root slot: {@code name} is its file system label, {@code spec} what it holds. */
+    record SystemSlot(String name, SystemSpec spec) {
+    }
+
+    /**
+     * Writes {@code slot} as an ext4 file system straight into partition {@code part} of an
+     * assembled disk (mkfs.ext4 -E offset=), so no slot image sits on the host's disk beside it.
+     */
+    void writeSystemSlot(Path disk, String part, SystemSlot slot) throws IOException {
+        PartitionLayout.Part p = layout.part(part);
+        mkfsSystem(slot, disk, List.of("-E", "offset=" + p.start()), p.size());
+    }
+
+    /** {@code slot} as an image file of its own (an update's rootfs.ext4, put into a bundle). */
+    Path systemImage(SystemSlot slot, Path img) throws IOException {
+        Files.deleteIfExists(img);
+        mkfsSystem(slot, img, List.of(), layout.part(slot.name()).size());
+        return img;
+    }
+
+    /**
+     * The slot's tree is staged with hard links to the cached userland where both are on one file
+     * system (a copy costs the host as much disk as the slot): every file the spec changes is
+     * unlinked and written anew by {@link #put}, never written through a link into the cache.
+     */
+    private void mkfsSystem(SystemSlot slot, Path target, List<String> options, long size) throws IOException {
+        SystemSpec spec = slot.spec();
+        String key = slot.name() + "-system-" + spec.key();
+        Path stage = Files.createTempDirectory(work, key + ".");
+        Path dir = stage.resolve("root");
+        try {
+            boolean linkable = Files.getFileStore(assets.systemRoot()).equals(Files.getFileStore(stage));
+            run("cp", linkable ? "-al" : "-a", assets.systemRoot().toString(), dir.toString());
             Files.createDirectories(dir.resolve("boot"));
-            Files.copy(assets.kernel(), dir.resolve("boot/Image"));
-            Files.copy(assets.initramfs(), dir.resolve("boot/initramfs"));
+            put(dir.resolve("boot/Image"), Files.readAllBytes(assets.kernel()));
+            put(dir.resolve("boot/initramfs"), Files.readAllBytes(assets.initramfs()));
             for (GuestFiles.Entry e : spec.files()) {
                 Path t = dir.resolve(e.target().substring(1));
                 if (e.directory()) {
                     Files.createDirectories(t);
                 } else {
-                    Files.createDirectories(t.getParent());
-                    Files.deleteIfExists(t);
-                    Files.write(t, e.content());
+                    put(t, e.content());
                 }
                 Files.setPosixFilePermissions(t, perms(e.mode()));
             }
-            Files.writeString(dir.resolve("etc/fstab"), spec.fstab());
+            put(dir.resolve("etc/fstab"), spec.fstab().getBytes(StandardCharsets.UTF_8));
             Path wants = dir.resolve("etc/systemd/system/multi-user.target.wants");
             Files.createDirectories(wants);
             for (String unit : spec.enable()) {
-                Files.deleteIfExists(wants.resolve(unit));
-                Files.createSymbolicLink(wants.resolve(unit), Path.of("/usr/lib/systemd/system/" + unit));
+                link(wants.resolve(unit), "/usr/lib/systemd/system/" + unit);
             }
             if (spec.appImages() != null) {
                 Path images = dir.resolve("usr/share/moducop/apps/images");
@@ -177,40 +202,52 @@ final class DiskBuilder {
                 run("cp", "-r", spec.appImages().toString(), images.toString());
             }
             if (spec.keyringPem() != null) {
-                Files.createDirectories(dir.resolve("etc/rauc"));
-                Files.write(dir.resolve("etc/rauc/ca.cert.pem"), spec.keyringPem());
+                put(dir.resolve("etc/rauc/ca.cert.pem"), spec.keyringPem());
             }
             // the harness's own files, kept apart from the generated ones
             String unit = "moducop-boottest-report.service";
-            writeResource("boottest/system/" + unit, dir.resolve("usr/lib/systemd/system/" + unit), "rw-r--r--");
-            writeResource("boottest/system/report", dir.resolve("usr/libexec/moducop-boottest/report"), "rwxr-xr-x");
-            Files.deleteIfExists(wants.resolve(unit));
-            Files.createSymbolicLink(wants.resolve(unit), Path.of("/usr/lib/systemd/system/" + unit));
+            putResource("boottest/system/" + unit, dir.resolve("usr/lib/systemd/system/" + unit), 0644);
+            putResource("boottest/system/report", dir.resolve("usr/libexec/moducop-boottest/report"), 0755);
+            link(wants.resolve(unit), "/usr/lib/systemd/system/" + unit);
             for (HarnessFile h : spec.harness()) {
                 Path t = dir.resolve(h.target().substring(1));
                 if (h.content() != null) {
-                    Files.createDirectories(t.getParent());
-                    Files.deleteIfExists(t);
-                    Files.writeString(t, h.content());
+                    put(t, h.content().getBytes(StandardCharsets.UTF_8));
                     Files.setPosixFilePermissions(t, perms(h.mode()));
                 }
                 if (h.enable()) {
-                    Path link = wants.resolve(t.getFileName().toString());
-                    Files.deleteIfExists(link);
-                    Files.createSymbolicLink(link, Path.of(h.target()));
+                    link(wants.resolve(t.getFileName().toString()), h.target());
                 }
             }
-            Files.writeString(dir.resolve("etc/moducop-boottest-variant"), spec.variant() + "\n");
-            Files.createDirectories(dir.resolve("etc/moducop"));
-            Files.writeString(dir.resolve("etc/moducop/rootfs-id"),
-                    sha256(Files.readString(assets.systemPackages()) + k) + "\n");
-            Path img = work.resolve(k + ".img");
-            Files.deleteIfExists(img);
-            run(assets.tool("mkfs.ext4").toString(), "-q", "-F", "-L", label, "-d", dir.toString(),
-                    img.toString(), layout.part(label).size() / 1024 + "k");
-            run("rm", "-rf", dir.toString());
-            return img;
-        }));
+            put(dir.resolve("etc/moducop-boottest-variant"), (spec.variant() + "\n").getBytes(StandardCharsets.UTF_8));
+            put(dir.resolve("etc/moducop/rootfs-id"),
+                    (sha256(Files.readString(assets.systemPackages()) + key) + "\n").getBytes(StandardCharsets.UTF_8));
+            List<String> cmd = new ArrayList<>(List.of(assets.tool("mkfs.ext4").toString(), "-q", "-F", "-L", slot.name()));
+            cmd.addAll(options);
+            cmd.addAll(List.of("-d", dir.toString(), target.toString(), size / 1024 + "k"));
+            run(cmd);
+        } finally {
+            run("rm", "-rf", stage.toString());
+        }
+    }
+
+    /** Replaces {@code t} by a new file: it may be a hard link into the cached userland. */
+    private static void put(Path t, byte[] content) throws IOException {
+        Files.createDirectories(t.getParent());
+        Files.deleteIfExists(t);
+        Files.write(t, content);
+    }
+
+    private static void putResource(String resource, Path target, int mode) throws IOException {
+        try (var in = DiskBuilder.class.getClassLoader().getResourceAsStream(resource)) {
+            put(target, in.readAllBytes());
+        }
+        Files.setPosixFilePermissions(target, perms(mode));
+    }
+
+    private static void link(Path link, String target) throws IOException {
+        Files.deleteIfExists(link);
+        Files.createSymbolicLink(link, Path.of(target));
     }
 
     private static java.util.Set<java.nio.file.attribute.PosixFilePermission> perms(int mode) {
@@ -222,16 +259,28 @@ final class DiskBuilder {
         return PosixFilePermissions.fromString(sb.toString());
     }
 
-    private static void writeResource(String resource, Path target, String perms) throws IOException {
-        Files.createDirectories(target.getParent());
-        try (var in = DiskBuilder.class.getClassLoader().getResourceAsStream(resource)) {
-            Files.write(target, in.readAllBytes());
-        }
-        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(perms));
-    }
-
     /** A whole disk: partition table, boot, both slots and the data partition as asked. */
     Path assemble(Path disk, Path boot, Path rootA, Path rootB, Data data) throws IOException {
+        partition(disk, data);
+        copyInto(boot, disk, layout.part("boot").start());
+        copyInto(rootA, disk, layout.part("rootA").start());
+        copyInto(rootB, disk, layout.part("rootB").start());
+        if (data == Data.FOREIGN) {
+            copyInto(foreignData(), disk, layout.part("data").start());
+        }
+        return disk;
+    }
+
+    /** A whole disk of the real userland: partition table, boot, both slots, a blank data partition. */
+    Path assembleSystem(Path disk, Path boot, SystemSlot rootA, SystemSlot rootB) throws IOException {
+        partition(disk, Data.BLANK);
+        copyInto(boot, disk, layout.part("boot").start());
+        writeSystemSlot(disk, "rootA", rootA);
+        writeSystemSlot(disk, "rootB", rootB);
+        return disk;
+    }
+
+    private void partition(Path disk, Data data) throws IOException {
         Files.deleteIfExists(disk);
         try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
             f.setLength(layout.storage());
@@ -254,20 +303,13 @@ final class DiskBuilder {
         Files.writeString(script, table);
         run(List.of("sh", "-c", "\"$0\" -q --no-reread --no-tell-kernel \"$1\" < \"$2\"",
                 assets.tool("sfdisk").toString(), disk.toString(), script.toString()));
-        copyInto(boot, disk, layout.part("boot").start());
-        copyInto(rootA, disk, layout.part("rootA").start());
-        copyInto(rootB, disk, layout.part("rootB").start());
-        if (data == Data.FOREIGN) {
-            copyInto(foreignData(), disk, layout.part("data").start());
-        }
-        return disk;
     }
 
-    /** Writes {@code image} over partition {@code label} of an assembled disk, as an update writes a slot. */
-    void replace(Path disk, String label, Path image) throws IOException {
-        PartitionLayout.Part p = layout.part(label);
+    /** Writes {@code slot} over partition {@code part} of an assembled disk, as an update writes a slot. */
+    void replace(Path disk, String part, SystemSlot slot) throws IOException {
+        PartitionLayout.Part p = layout.part(part);
         run("fallocate", "--punch-hole", "--offset", Long.toString(p.start()), "--length", Long.toString(p.size()), disk.toString());
-        copyInto(image, disk, p.start());
+        writeSystemSlot(disk, part, slot);
     }
 
     /** SHA-256 of the data partition's first MiB: proves a foreign file system was left alone. */

@@ -69,9 +69,9 @@ final class RaspiSystemScenarios {
         Files.createDirectories(dir);
         DiskBuilder.SystemSpec spec = system.spec(gen, "A", List.of(NO_WATCHDOG));
         spec.harness().forEach(h -> s.evidence.add("harness: " + h.target() + ": " + h.reason()));
-        Path slot = disks.systemSlot("rootA", spec);
+        DiskBuilder.SystemSlot slot = new DiskBuilder.SystemSlot("rootA", spec);
         Path sd = dir.resolve("sd.img");
-        disks.assemble(sd, disks.bootPartition(gen.bootCmd()), slot, slot, DiskBuilder.Data.BLANK);
+        disks.assembleSystem(sd, disks.bootPartition(gen.bootCmd()), slot, slot);
         RaspiMachine.padToSdSize(sd, gen.profile().layout().storage());
         Path dtb = machine.emulationDtb(dir);
         Qemu.Boot b = machine.powerCycle(sd, dtb, BOOT_TIMEOUT_SECONDS,

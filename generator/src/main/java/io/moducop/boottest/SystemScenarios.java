@@ -211,10 +211,6 @@ public final class SystemScenarios {
     }
 
     public List<ScenarioResult> run(List<String> ids, int parallel) throws IOException, InterruptedException {
-        // build the slot image once, before the boots run in parallel
-        if (ids.stream().anyMatch(i -> !i.equals("power-cut"))) {
-            disks.systemSlot("rootA", spec("A"));
-        }
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallel));
         try {
             List<Future<ScenarioResult>> futures = new ArrayList<>();
@@ -236,8 +232,21 @@ public final class SystemScenarios {
         }
     }
 
+    /** A passing scenario's disks and bundles are removed (a GiB or two each); a failing one keeps them to look at. */
     private ScenarioResult runOne(String id) throws IOException, InterruptedException {
         Path dir = work.resolve(id);
+        ScenarioResult r = scenario(id, dir);
+        if (r.passed()) {
+            try (var files = Files.walk(dir)) {
+                for (Path f : files.filter(f -> f.toString().endsWith(".img") || f.toString().endsWith(".raucb")).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+        return r;
+    }
+
+    private ScenarioResult scenario(String id, Path dir) throws IOException, InterruptedException {
         run("rm", "-rf", dir.toString());
         Files.createDirectories(dir);
         if (id.equals("power-cut")) {
@@ -301,12 +310,12 @@ public final class SystemScenarios {
             for (DiskBuilder.HarnessFile h : specA.harness()) {
                 notes.add("harness: " + h.target() + ": " + h.reason());
             }
-            Path a = disks.systemSlot("rootA", specA);
-            Path b = faultB.isEmpty() ? a : disks.systemSlot("rootB", spec(gen, "B", faultB));
+            DiskBuilder.SystemSlot a = new DiskBuilder.SystemSlot("rootA", specA);
+            DiskBuilder.SystemSlot b = faultB.isEmpty() ? a : new DiskBuilder.SystemSlot("rootB", spec(gen, "B", faultB));
             for (DiskBuilder.HarnessFile h : faultB) {
                 notes.add("fault in slot B: " + h.target() + ": " + h.reason());
             }
-            disks.assemble(disk, disks.bootPartition(gen.bootCmd()), a, b, DiskBuilder.Data.BLANK);
+            disks.assembleSystem(disk, disks.bootPartition(gen.bootCmd()), a, b);
         }
 
         /** The task the reporter runs after its report (a resource under boottest/system, or null: none). */
@@ -514,8 +523,8 @@ public final class SystemScenarios {
         List<io.moducop.apps.App> apps = gen.profile().apps();
         Scenario s = new Scenario("apps-update", "applications through an update (B runs version 2, A's images kept), a rollback"
                 + " (A runs version 1 offline, nothing loaded) and a second update (version 3 prunes version 2)");
-        disks.assemble(d.disk, disks.bootPartition(gen.bootCmd()), disks.systemSlot("rootA", spec(gen, "A", List.of())),
-                disks.systemSlot("rootB", spec(v2, "B", List.of())), DiskBuilder.Data.BLANK);
+        disks.assembleSystem(d.disk, disks.bootPartition(gen.bootCmd()), new DiskBuilder.SystemSlot("rootA", spec(gen, "A", List.of())),
+                new DiskBuilder.SystemSlot("rootB", spec(v2, "B", List.of())));
         List<String> ports = ports(apps);
         d.share("probe-ports", (String.join("\n", ports) + "\n").getBytes(StandardCharsets.UTF_8));
         String check = resource("boottest/system/apps-check.sh");
@@ -558,7 +567,7 @@ public final class SystemScenarios {
             return finish(s, d);
         }
 
-        disks.replace(d.disk, "rootB", disks.systemSlot("rootB", spec(v3, "B", List.of())));
+        disks.replace(d.disk, "rootB", new DiskBuilder.SystemSlot("rootB", spec(v3, "B", List.of())));
         UBootEnvImage.update(d.pflash, Map.of("BOOT_ORDER", "B A", "BOOT_B_LEFT", Integer.toString(attempts)));
         for (int n = 4; n < 4 + CHURN; n++) {
             churnVersion(d.share.resolve("churn/" + n), n);
@@ -706,19 +715,27 @@ public final class SystemScenarios {
         return out;
     }
 
+    /** The update the guest installs, update.raucb in its share: slot B's image, removed once it is in the bundle. */
+    private void updateBundle(Device d) throws IOException {
+        Path image = disks.systemImage(new DiskBuilder.SystemSlot("rootB", spec("B")), d.dir.resolve("rootB.ext4"));
+        try {
+            bundle(d.share.resolve("update.raucb"), image, work.resolve("keys"));
+        } finally {
+            Files.deleteIfExists(image);
+        }
+    }
+
     private ScenarioResult raucInstall(Device d) throws IOException, InterruptedException {
         int attempts = gen.profile().bootAttempts();
         Scenario s = new Scenario("rauc-install", "rauc install of a bundle built as bundle.bbclass builds it: B boots with /etc"
                 + " seeded from A and is marked good; a bundle from another CA is refused and changes nothing");
         d.build();
         long t0 = System.nanoTime();
-        Path imageB = disks.systemSlot("rootB", spec("B"));
-        Path keys = work.resolve("keys");
         Path otherKeys = work.resolve("other-keys");
         if (!Files.exists(otherKeys.resolve(io.moducop.ota.DevelopmentKeys.SIGNING_CERT))) {
             io.moducop.ota.DevelopmentKeys.create(otherKeys, "Somebody Else");
         }
-        bundle(d.share.resolve("update.raucb"), imageB, keys);
+        updateBundle(d);
         // refused on its signature before its image is read: a small one will do
         Path small = d.dir.resolve("small-rootfs.ext4");
         run("mkfs.ext4", "-q", "-F", small.toString(), "8M");
@@ -1005,7 +1022,7 @@ public final class SystemScenarios {
         Files.createDirectories(dir);
         Device d = new Device(dir, gen);
         d.build();
-        bundle(d.share.resolve("update.raucb"), disks.systemSlot("rootB", spec("B")), work.resolve("keys"));
+        updateBundle(d);
         Path pristine = dir.resolve("pristine.img");
         run("cp", "--sparse=always", d.disk.toString(), pristine.toString());
         d.taskResource("rauc-install-cut.sh");
