@@ -48,7 +48,11 @@ public record HostAssets(Path cache, Map<String, Path> tools) {
         Path dir = tool("raspi-assets");
         Path link = dir.resolve("system");
         if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            Files.createSymbolicLink(link, cache.resolve("system"));
+            try {
+                Files.createSymbolicLink(link, cache.resolve("system"));
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                // another run made it
+            }
         }
         return new HostAssets(dir, tools);
     }
@@ -78,9 +82,29 @@ public record HostAssets(Path cache, Map<String, Path> tools) {
         return prepare(cache, "prepare-raspi.sh");
     }
 
+    private static final Object PREPARING = new Object();
+
+    /**
+     * The scripts rewrite tools.txt: two runs sharing the cache (two boot-test commands, or two
+     * tests in one JVM) take turns, through a lock file and, inside one JVM, a monitor.
+     */
     private static HostAssets prepare(Path cache, String scriptName) {
+        synchronized (PREPARING) {
+            try {
+                Files.createDirectories(cache);
+                try (var lock = java.nio.channels.FileChannel.open(cache.resolve(".prepare.lock"),
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                     var held = lock.lock()) {
+                    return prepareLocked(cache, scriptName);
+                }
+            } catch (IOException e) {
+                throw UserError.of("boot-test", "cannot prepare " + cache + ": " + e.getMessage(), null, 1);
+            }
+        }
+    }
+
+    private static HostAssets prepareLocked(Path cache, String scriptName) {
         try {
-            Files.createDirectories(cache);
             Path script = cache.resolve(scriptName);
             try (InputStream in = HostAssets.class.getClassLoader().getResourceAsStream("boottest/" + scriptName)) {
                 byte[] content = in.readAllBytes();
