@@ -55,6 +55,14 @@ class SystemScenariosTest {
         cache = Path.of(System.getenv().getOrDefault("MODUCOP_BOOT_TEST_CACHE",
                 System.getProperty("user.home") + "/.cache/moducop/boot-test"));
         assets = HostAssets.prepareSystem(cache); // once: the tests below run two at a time
+        try {
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+            // a board here ends with up to both root slots written: a run that dies of "No space left" shows why
+            System.out.printf("SystemScenariosTest: %.1f GiB free in %s (two boards at a time, up to 2 GiB each)%n",
+                    Files.getFileStore(tmp).getUsableSpace() / (double) (1L << 30), tmp);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static SystemScenarios.Generated defaults() {

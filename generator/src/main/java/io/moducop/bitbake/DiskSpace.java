@@ -21,15 +21,21 @@ public final class DiskSpace {
 
     /** Checks the file system holding {@code dir} (or its nearest existing parent). */
     public static void require(Path dir, long minGib) {
+        require(dir, minGib * GIB, String.format("a build needs at least %d GiB", minGib),
+                "free space, use --work on a larger disk, or lower the threshold with --min-free-gib");
+    }
+
+    /** Refuses with {@code needs} ("a build needs ...") and {@code hint} when less than {@code bytes} are free. */
+    public static void require(Path dir, long bytes, String needs, String hint) {
         Path p = dir.toAbsolutePath();
         while (p != null && !Files.exists(p)) {
             p = p.getParent();
         }
         try {
             long free = Files.getFileStore(p).getUsableSpace();
-            if (free < minGib * GIB) {
-                throw UserError.of(dir.toString(), String.format("only %.1f GiB free, a build needs at least %d GiB", free / (double) GIB, minGib),
-                        "free space, use --work on a larger disk, or lower the threshold with --min-free-gib", ExitCode.DISK_SPACE);
+            if (free < bytes) {
+                throw UserError.of(dir.toString(), String.format("only %.1f GiB free, %s", free / (double) GIB, needs),
+                        hint, ExitCode.DISK_SPACE);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

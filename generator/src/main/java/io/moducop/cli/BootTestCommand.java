@@ -1,6 +1,7 @@
 package io.moducop.cli;
 
 import io.moducop.UserError;
+import io.moducop.bitbake.DiskSpace;
 import io.moducop.boottest.ScenarioRunner;
 import io.moducop.boottest.HostAssets;
 import io.moducop.boottest.RaspiScenarios;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 "mark-good, overlays, and a blank, missing or foreign data partition."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every scenario passed", "1:a scenario failed", "2:bad profile or option",
-                "3:a host package is missing (the message names it)"})
+                "3:a host package is missing (the message names it)", "5:not enough free disk space in the work directory (--system)"})
 final class BootTestCommand implements Callable<Integer> {
 
     private static final String QEMU_BOARD = "qemuarm64";
@@ -109,6 +110,13 @@ final class BootTestCommand implements Callable<Integer> {
         List<ScenarioResult> results;
         Path workDir = work.resolve(system ? machine + "-system" : machine);
         if (system) {
+            // each board may end with both root slots written in full (rauc install writes the whole image)
+            int boards = Math.min(Math.max(1, jobs), ids.size());
+            long perBoard = 2 * profile.layout().part("rootA").size();
+            DiskSpace.require(workDir, boards * perBoard, String.format(Locale.ROOT,
+                    "%d board%s at once need%s about %.1f GiB (both root slots of each written in full)", boards,
+                    boards == 1 ? "" : "s", boards == 1 ? "s" : "", boards * perBoard / (double) DiskSpace.GIB),
+                    "free space, use --work on a larger disk, or run fewer boards at once with -j");
             HostAssets assets = HostAssets.prepareSystem(cacheDir);
             out.printf("assets: %s (QEMU %s, arm64 Debian userland %s)%n", cacheDir,
                     assets.tools().getOrDefault("qemu-version", Path.of("?")), assets.systemRoot());
