@@ -179,8 +179,8 @@ final class DiskBuilder {
             boolean linkable = Files.getFileStore(assets.systemRoot()).equals(Files.getFileStore(stage));
             run("cp", linkable ? "-al" : "-a", assets.systemRoot().toString(), dir.toString());
             Files.createDirectories(dir.resolve("boot"));
-            put(dir.resolve("boot/Image"), Files.readAllBytes(assets.kernel()));
-            put(dir.resolve("boot/initramfs"), Files.readAllBytes(assets.initramfs()));
+            putCopy(dir.resolve("boot/Image"), assets.kernel());
+            putCopy(dir.resolve("boot/initramfs"), assets.initramfs());
             for (GuestFiles.Entry e : spec.files()) {
                 Path t = dir.resolve(e.target().substring(1));
                 if (e.directory()) {
@@ -236,6 +236,13 @@ final class DiskBuilder {
         Files.createDirectories(t.getParent());
         Files.deleteIfExists(t);
         Files.write(t, content);
+    }
+
+    /** As {@link #put}, streaming {@code from} (the 33 MB kernel need not pass through the heap). */
+    private static void putCopy(Path t, Path from) throws IOException {
+        Files.createDirectories(t.getParent());
+        Files.deleteIfExists(t);
+        Files.copy(from, t);
     }
 
     private static void putResource(String resource, Path target, int mode) throws IOException {
