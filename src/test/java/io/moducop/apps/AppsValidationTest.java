@@ -263,7 +263,7 @@ public class AppsValidationTest {
     }
 
     @Test
-    void generateWritesTheApplicationRecipeUnitAndComposeFileWithEveryValueQuoted() throws IOException {
+    void generateWritesTheApplicationRecipeUnitAndComposeFileWithValuesQuotedUnlessPlainText() throws IOException {
         Path p = profileWithApp(WEB);
         Path out = tmp.resolve("out");
         Cli g = Cli.run("generate", "-o", out.toString(), p.toString());
@@ -272,7 +272,7 @@ public class AppsValidationTest {
         String compose = Files.readString(apps.resolve("files/web/compose.yaml"));
         assertTrue(compose.contains("    image: \"127.0.0.1:5000/moducop/httpd:1@" + DIGEST + "\"\n"), compose);
         assertTrue(compose.contains("    command: \"sleep 3600\"\n"), compose);
-        assertTrue(compose.contains("      LOG_LEVEL: \"info\"\n"), compose);
+        assertTrue(compose.contains("      LOG_LEVEL: info\n"), compose);
         assertEquals(DIGEST.substring(7) + " 127.0.0.1:5000/moducop/httpd 127.0.0.1:5000/moducop/httpd:1\n" + DIGEST.substring(7)
                 + " docker.io/library/busybox docker.io/library/busybox:sha256-" + DIGEST.substring(7) + "\n",
                 Files.readString(apps.resolve("files/web/images")));

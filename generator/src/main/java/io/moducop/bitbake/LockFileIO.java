@@ -2,6 +2,7 @@ package io.moducop.bitbake;
 
 import io.moducop.IoFailure;
 import io.moducop.util.AtomicFiles;
+import io.moducop.util.YamlWriter;
 import io.moducop.ExitCode;
 import io.moducop.UserError;
 import io.moducop.schema.BoundedFile;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -62,20 +64,23 @@ public final class LockFileIO {
 
     /** The file's text: a header, then one block mapping per repository, keys in a fixed order. */
     public static String format(String profileName, LockFile lock) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("# yaml-language-server: $schema=lock.schema.json\n");
-        sb.append("# Written by `moducop lock` for ").append(profileName).append(": the revisions `moducop build` checks out.\n");
-        sb.append("# Commit it. Refresh with `moducop lock` (branch heads); edit only to pin another commit.\n");
-        sb.append("version: 1\n");
-        sb.append("profile: ").append(profileName).append('\n');
-        sb.append("repos:\n");
+        List<Map<String, Object>> repos = new ArrayList<>();
         for (LockFile.Entry e : lock.repos()) {
-            sb.append("  - name: ").append(e.name()).append('\n');
-            sb.append("    url: ").append(e.url()).append('\n');
-            sb.append("    branch: \"").append(e.branch()).append("\"\n"); // quoted: a branch such as 2.18 is no number
-            sb.append("    commit: ").append(e.commit()).append('\n');
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", e.name());
+            m.put("url", e.url());
+            m.put("branch", e.branch());
+            m.put("commit", e.commit());
+            repos.add(m);
         }
-        return sb.toString();
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("version", 1);
+        doc.put("profile", profileName);
+        doc.put("repos", repos);
+        return "# yaml-language-server: $schema=lock.schema.json\n"
+                + "# Written by `moducop lock` for " + profileName + ": the revisions `moducop build` checks out.\n"
+                + "# Commit it. Refresh with `moducop lock` (branch heads); edit only to pin another commit.\n"
+                + YamlWriter.dump(doc);
     }
 
     /** Writes next to the target, then renames: a reader never sees half a lock file. */

@@ -6,6 +6,7 @@ import io.moducop.model.Install;
 import io.moducop.model.LayerModel;
 import io.moducop.model.Machine;
 import io.moducop.profile.Profile;
+import io.moducop.util.YamlWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.SortedMap;
@@ -118,9 +119,9 @@ public final class LayerGenerator {
                     .toList();
         }
 
-        /** A YAML double-quoted scalar; every value was checked to be printable ASCII. */
-        public String yaml(String value) {
-            return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        /** The application's compose file, written by SnakeYAML so that no name or value reads back as anything but itself. */
+        public String compose() {
+            return YamlWriter.dump(app.compose().yaml());
         }
 
         /** The directories {@code recipe} creates, for its do_install and FILES. */
