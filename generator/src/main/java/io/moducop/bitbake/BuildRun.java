@@ -1,5 +1,6 @@
 package io.moducop.bitbake;
 
+import io.moducop.Diagnostic;
 import io.moducop.ExitCode;
 import io.moducop.UserError;
 import io.moducop.layer.LayerGenerator;
@@ -57,7 +58,8 @@ public final class BuildRun {
             r.user().handOverOne(l.work());
             r.user().handOverOne(l.work().resolve(BuildDirLock.FILE));
             syncSources(lock, repos);
-            new OutputTree(l.layers(), LayerGenerator.LAYERS).write(new LayerGenerator().generate(List.of(p)), err::println);
+            new OutputTree(l.layers(), LayerGenerator.LAYERS).write(new LayerGenerator().generate(List.of(p)),
+                    notice -> err.println(Diagnostic.escape(notice)));
             r.user().handOver(l.layers());
             if (!p.apps().isEmpty()) {
                 exportAppImages(p, l);
@@ -90,16 +92,18 @@ public final class BuildRun {
                 return ExitCode.FAILED;
             }
             if (r.dryRun()) {
-                out.println("dry run: bitbake -n " + String.join(" ", targets) + " for " + machine + " resolved; log: " + l.logFile());
+                out.println("dry run: bitbake -n " + String.join(" ", targets) + " for " + machine + " resolved; log: "
+                        + Diagnostic.escape(l.logFile()));
                 return ExitCode.OK;
             }
             Artifacts.Manifest m = Artifacts.collect(l.deployImages(machine), l.artifacts(), p.release(), machine, lock,
                     p.ota().rauc());
             r.user().handOver(l.artifacts());
             for (Artifacts.FileEntry f : m.files()) {
-                out.printf("artifact: %s (%d bytes, sha256 %s)%n", l.artifacts().resolve(f.name()), f.size(), f.sha256());
+                out.printf("artifact: %s (%d bytes, sha256 %s)%n", Diagnostic.escape(l.artifacts().resolve(f.name())), f.size(),
+                        f.sha256());
             }
-            out.println("manifest: " + l.artifacts().resolve("manifest.json"));
+            out.println("manifest: " + Diagnostic.escape(l.artifacts().resolve("manifest.json")));
             return ExitCode.OK;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -115,7 +119,7 @@ public final class BuildRun {
                 r.settings().offline());
         List<io.moducop.apps.ImageRef> refs;
         try {
-            refs = cache.fetchAll(p, line -> out.println("app " + line));
+            refs = cache.fetchAll(p, line -> out.println("app " + Diagnostic.escape(line)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while fetching images", e);
@@ -140,9 +144,9 @@ public final class BuildRun {
             Path dir = r.layout().source(repo.name());
             SourceCheckout.Result res = SourceCheckout.sync(lock, e, url, dir);
             out.printf("source %-22s %s %s%s%n", repo.name(), e.commit().substring(0, 12), res.outcome().name().toLowerCase(),
-                    res.outcome() == SourceCheckout.Outcome.UNCHANGED ? "" : " (from " + url + ")");
+                    res.outcome() == SourceCheckout.Outcome.UNCHANGED ? "" : " (from " + Diagnostic.escape(url) + ")");
             if (res.outcome() == SourceCheckout.Outcome.KEPT_LOCAL_CHANGES) {
-                err.println("warning: " + dir + " has local changes (" + res.localChanges().size()
+                err.println("warning: " + Diagnostic.escape(dir) + " has local changes (" + res.localChanges().size()
                         + " files); building them as they are");
             }
             if (res.outcome() == SourceCheckout.Outcome.CLONED || res.outcome() == SourceCheckout.Outcome.UPDATED) {
@@ -170,7 +174,7 @@ public final class BuildRun {
         BitbakeProgress progress = new BitbakeProgress();
         ProgressDisplay display = new ProgressDisplay(out, r.terminal(), r.progressIntervalMillis());
         display.message("bitbake in " + r.image() + " as " + r.user().spec() + (r.dryRun() ? " (dry run: bitbake -n)" : "")
-                + "; full log: " + l.logFile());
+                + "; full log: " + Diagnostic.escape(l.logFile()));
         int code;
         try (BufferedWriter log = Files.newBufferedWriter(l.logFile(), StandardCharsets.UTF_8)) {
             r.user().handOverOne(l.logFile());
