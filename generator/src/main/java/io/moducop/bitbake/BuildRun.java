@@ -2,6 +2,7 @@ package io.moducop.bitbake;
 
 import io.moducop.Diagnostic;
 import io.moducop.ExitCode;
+import io.moducop.IoFailure;
 import io.moducop.UserError;
 import io.moducop.layer.LayerGenerator;
 import io.moducop.layer.OutputTree;
@@ -11,7 +12,6 @@ import io.moducop.util.AtomicFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,7 +106,7 @@ public final class BuildRun {
             out.println("manifest: " + Diagnostic.escape(l.artifacts().resolve("manifest.json")));
             return ExitCode.OK;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw IoFailure.of(e, l.work(), "cannot write the work directory");
         }
     }
 
@@ -121,8 +121,7 @@ public final class BuildRun {
         try {
             refs = cache.fetchAll(p, line -> out.println("app " + Diagnostic.escape(line)));
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while fetching images", e);
+            throw interrupted();
         }
         Path next = l.work().resolve(BuildLayout.APPS_OCI + ".next");
         SourceCheckout.deleteTree(next);
@@ -184,7 +183,7 @@ public final class BuildRun {
                     log.write('\n');
                     log.flush(); // the log is the live view for `tail -f`
                 } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    throw IoFailure.of(e, l.logFile(), "cannot write the build log");
                 }
                 progress.accept(line).ifPresent(c -> display.update(c, System.currentTimeMillis()));
             });
