@@ -29,6 +29,7 @@ import java.util.SortedMap;
 public final class BuildRun {
 
     private static final int TAIL_LINES = 15;
+    private static final int TAIL_BYTES = 64 * 1024;
 
     private final BuildRequest r;
     private final PrintWriter out;
@@ -96,7 +97,7 @@ public final class BuildRun {
                         + Diagnostic.escape(l.logFile()));
                 return ExitCode.OK;
             }
-            Artifacts.Manifest m = Artifacts.collect(l.deployImages(machine), l.artifacts(), p.release(), machine, lock,
+            Artifacts.Manifest m = Artifacts.collect(l.deployImages(machine), l.buildDir(), l.artifacts(), p.release(), machine, lock,
                     p.ota().rauc());
             r.user().handOver(l.artifacts());
             for (Artifacts.FileEntry f : m.files()) {
@@ -175,7 +176,7 @@ public final class BuildRun {
         display.message("bitbake in " + r.image() + " as " + r.user().spec() + (r.dryRun() ? " (dry run: bitbake -n)" : "")
                 + "; full log: " + Diagnostic.escape(l.logFile()));
         int code;
-        try (BufferedWriter log = Files.newBufferedWriter(l.logFile(), StandardCharsets.UTF_8)) {
+        try (BufferedWriter log = newLog(l.logFile())) {
             r.user().handOverOne(l.logFile());
             code = engine.run(new ContainerBuild.Spec(r.image(), l, r.user(), command, secrets, r.settings().onLoopback()), line -> {
                 try {
@@ -192,34 +193,86 @@ public final class BuildRun {
         }
         progress.summary().ifPresent(s -> out.println("bitbake: " + s));
         if (code != 0) {
-            reportFailure(code, progress);
+            reportFailure(l, err, code, progress);
         }
         out.flush();
         return code;
     }
 
-    private void reportFailure(int code, BitbakeProgress progress) throws IOException {
-        BuildLayout l = r.layout();
-        err.println("bitbake failed (exit code " + code + "); full log: " + l.logFile());
+    /**
+     * A new, empty build log. The build directory is the build user's, and the profile's recipes run
+     * as that user: whatever they left under the log's name (a link to /etc/passwd, say) is
+     * removed, never written through.
+     */
+    static BufferedWriter newLog(Path file) throws IOException {
+        Files.deleteIfExists(file);
+        return Files.newBufferedWriter(file, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE);
+    }
+
+    /** What failed: each task with the tail of its log, else bitbake's errors or the tail of the build log. */
+    static void reportFailure(BuildLayout l, PrintWriter err, int code, BitbakeProgress progress) throws IOException {
+        err.println("bitbake failed (exit code " + code + "); full log: " + Diagnostic.escape(l.logFile()));
         if (progress.failedTasks().isEmpty()) {
-            List<String> lines = Files.readAllLines(l.logFile(), StandardCharsets.UTF_8);
-            List<String> shown = progress.errors().isEmpty() ? lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size())
-                    : progress.errors();
-            shown.forEach(s -> err.println("  | " + s));
+            List<String> shown = progress.errors().isEmpty() ? tail(l.logFile()) : progress.errors();
+            shown.forEach(s -> err.println("  | " + Diagnostic.escape(s)));
         }
         for (BitbakeProgress.FailedTask t : progress.failedTasks()) {
-            err.println("failed task: " + t.task());
+            err.println("failed task: " + Diagnostic.escape(t.task()));
             if (t.logFile() == null) {
                 continue;
             }
-            Path log = l.toHost(t.logFile());
-            err.println("  log: " + log);
-            if (Files.isRegularFile(log)) {
-                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-                lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()).forEach(s -> err.println("  | " + s));
+            Path log;
+            try {
+                log = l.toHost(t.logFile()).normalize();
+            } catch (java.nio.file.InvalidPathException e) {
+                err.println("  log: " + Diagnostic.escape(t.logFile()));
+                continue;
+            }
+            err.println("  log: " + Diagnostic.escape(log));
+            if (inBuildDir(l, log)) {
+                try {
+                    tail(log).forEach(s -> err.println("  | " + Diagnostic.escape(s)));
+                } catch (IOException e) {
+                    err.println("  (cannot read it: " + IoFailure.reason(e) + ")");
+                }
             }
         }
         err.flush();
+    }
+
+    /**
+     * bitbake names the task log, and what runs in the container is the profile's: only a regular
+     * file inside WORK/build, links resolved, is shown (never, say, /etc/shadow read as root).
+     */
+    private static boolean inBuildDir(BuildLayout l, Path log) {
+        Path build = l.buildDir();
+        try {
+            return log.startsWith(build) && Files.isRegularFile(log, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    && log.toRealPath().startsWith(build.toRealPath());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The last lines of a log, read from its end (at most 64 KiB), undecodable bytes replaced. */
+    private static List<String> tail(Path log) throws IOException {
+        byte[] bytes;
+        long size;
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(log, java.nio.file.StandardOpenOption.READ,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            size = ch.size();
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) Math.min(size, TAIL_BYTES));
+            while (b.hasRemaining() && ch.read(b, size - b.capacity() + b.position()) > 0) {
+                // read to the end
+            }
+            bytes = java.util.Arrays.copyOf(b.array(), b.position());
+        }
+        List<String> lines = new ArrayList<>(new String(bytes, StandardCharsets.UTF_8).lines().toList());
+        if (size > bytes.length && !lines.isEmpty()) {
+            lines.remove(0); // cut in the middle
+        }
+        return lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size());
     }
 
     /** Thrown up to the command when the user interrupted the build. */
