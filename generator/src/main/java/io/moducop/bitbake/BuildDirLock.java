@@ -39,11 +39,11 @@ public final class BuildDirLock implements AutoCloseable {
         this.lock = lock;
     }
 
+    /** Locks {@code work}, which must exist. */
     public static BuildDirLock acquire(Path work) {
         Path file = work.resolve(FILE);
         FileChannel ch = null;
         try {
-            Files.createDirectories(work);
             Object before = plainFile(file, null);
             ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ,
                     LinkOption.NOFOLLOW_LINKS);

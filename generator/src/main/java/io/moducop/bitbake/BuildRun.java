@@ -21,9 +21,10 @@ import java.util.Map;
 import java.util.SortedMap;
 
 /**
- * One build, in order: lock file, disk space, engine and image (all checked before anything is
- * written), the work-directory lock, the sources at the locked commits, the generated layers,
- * the configuration and kas.yml, bitbake in the container, then the artifacts. Returns the
+ * One build, in order: lock file, disk space, the work directory (the build user can write into
+ * it, or moducop creates it), engine and image (all checked before anything is written), the
+ * work-directory lock, the sources at the locked commits, the generated layers, the
+ * configuration and kas.yml, bitbake in the container, then the artifacts. Returns the
  * exit code; user-fixable problems are thrown as UserError with their own exit code.
  */
 public final class BuildRun {
@@ -34,11 +35,13 @@ public final class BuildRun {
     private final BuildRequest r;
     private final PrintWriter out;
     private final PrintWriter err;
+    private final HandOver owned;
 
     public BuildRun(BuildRequest request, PrintWriter out, PrintWriter err) {
         this.r = request;
         this.out = out;
         this.err = err;
+        this.owned = new HandOver(request.user(), request.layout().work());
     }
 
     public int execute() throws InterruptedException {
@@ -51,28 +54,29 @@ public final class BuildRun {
         LockFile lock = LockFileIO.read(r.lockFile());
         lock.checkCovers(repos);
         DiskSpace.require(l.work(), r.minFreeGib());
+        owned.requireWritable();
         ContainerBuild engine = ContainerBuild.connect();
         engine.requireImage(r.image());
 
         List<String> targets = p.ota().rauc() ? List.of(BuildConfig.IMAGE, BuildConfig.BUNDLE) : List.of(BuildConfig.IMAGE);
-        try (BuildDirLock ignored = BuildDirLock.acquire(l.work())) {
-            r.user().handOverOne(l.work());
-            r.user().handOverOne(l.work().resolve(BuildDirLock.FILE));
+        try (BuildDirLock ignored = lockWork(l, owned)) {
             syncSources(lock, repos);
-            new OutputTree(l.layers(), LayerGenerator.LAYERS).write(new LayerGenerator().generate(List.of(p)),
-                    notice -> err.println(Diagnostic.escape(notice)));
-            r.user().handOver(l.layers());
+            OutputTree layers = new OutputTree(l.layers(), LayerGenerator.LAYERS);
+            owned.createDirectories(l.layers());
+            layers.write(new LayerGenerator().generate(List.of(p)), notice -> err.println(Diagnostic.escape(notice)));
+            owned.handOver(l.layers());
             if (!p.apps().isEmpty()) {
                 exportAppImages(p, l);
             }
-            writeFiles(l.work(), BuildConfig.files(p.release(), machine, repos, r.settings(), signing, !p.apps().isEmpty()));
+            writeFiles(l.work(), BuildConfig.files(p.release(), machine, repos, r.settings(), signing, !p.apps().isEmpty()), owned);
             l.script().toFile().setExecutable(true, false);
             writeFiles(l.work(), new java.util.TreeMap<>(java.util.Map.of("kas.yml",
-                    KasFile.render(machine, lock, repos, targets, r.settings(), p.ota().rauc(), !p.apps().isEmpty()).getBytes(StandardCharsets.UTF_8))));
+                    KasFile.render(machine, lock, repos, targets, r.settings(), p.ota().rauc(), !p.apps().isEmpty()).getBytes(StandardCharsets.UTF_8))),
+                    owned);
             for (Path d : List.of(l.downloads(), l.sstate())) {
-                if (!Files.isDirectory(d)) {
-                    Files.createDirectories(d);
-                    r.user().handOver(d);
+                if (!Files.isDirectory(d, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    owned.createDirectories(d);
+                    owned.handOver(d);
                 }
             }
             List<String> bitbake = new ArrayList<>(List.of("bash", BuildLayout.inContainer("build/moducop-bitbake.sh")));
@@ -82,9 +86,10 @@ public final class BuildRun {
             bitbake.addAll(targets);
             int code;
             Path secrets = Files.createTempDirectory("moducop-secrets-");
+            owned.made(secrets);
             try {
                 java.util.Optional<RaucSigning> staged = signing.isPresent()
-                        ? java.util.Optional.of(signing.get().stage(secrets, r.user())) : java.util.Optional.empty();
+                        ? java.util.Optional.of(signing.get().stage(secrets, owned)) : java.util.Optional.empty();
                 code = runBitbake(engine, bitbake, staged.map(RaucSigning::mounts).orElse(java.util.Map.of()));
             } finally {
                 SourceCheckout.deleteTree(secrets);
@@ -99,7 +104,8 @@ public final class BuildRun {
             }
             Artifacts.Manifest m = Artifacts.collect(l.deployImages(machine), l.buildDir(), l.artifacts(), p.release(), machine, lock,
                     p.ota().rauc());
-            r.user().handOver(l.artifacts());
+            owned.made(l.artifacts()); // the stage Artifacts made, renamed into place
+            owned.handOver(l.artifacts());
             for (Artifacts.FileEntry f : m.files()) {
                 out.printf("artifact: %s (%d bytes, sha256 %s)%n", Diagnostic.escape(l.artifacts().resolve(f.name())), f.size(),
                         f.sha256());
@@ -109,6 +115,18 @@ public final class BuildRun {
         } catch (IOException e) {
             throw IoFailure.of(e, l.work(), "cannot write the work directory");
         }
+    }
+
+    /**
+     * Creates the work directory if needed and locks it; what moducop made (the directory, if new,
+     * and the lock file in it) becomes the build user's. Nothing else is written before this.
+     */
+    static BuildDirLock lockWork(BuildLayout l, HandOver owned) {
+        owned.createDirectories(l.work());
+        BuildDirLock lock = BuildDirLock.acquire(l.work());
+        owned.handOverOne(l.work());
+        owned.handOverOne(l.work().resolve(BuildDirLock.FILE));
+        return lock;
     }
 
     /**
@@ -134,10 +152,12 @@ public final class BuildRun {
         }
         Files.move(next, l.appImages());
         SourceCheckout.deleteTree(old);
-        r.user().handOver(l.appImages());
+        owned.made(l.appImages());
+        owned.handOver(l.appImages());
     }
 
     private void syncSources(LockFile lock, List<MachineConfig.SourceLayer> repos) {
+        owned.createDirectories(r.layout().sources());
         for (MachineConfig.SourceLayer repo : repos) {
             LockFile.Entry e = lock.entry(repo.name()).orElseThrow();
             String url = r.mirrors().fetchUrl(repo.name(), e.url());
@@ -150,20 +170,23 @@ public final class BuildRun {
                         + " files); building them as they are");
             }
             if (res.outcome() == SourceCheckout.Outcome.CLONED || res.outcome() == SourceCheckout.Outcome.UPDATED) {
-                r.user().handOver(r.layout().sources());
+                owned.handOver(r.layout().sources());
             }
         }
         out.flush();
     }
 
-    private void writeFiles(Path root, SortedMap<String, byte[]> files) throws IOException {
+    /** Writes {@code files} under {@code root}; they and the directories made for them become the build user's. */
+    static void writeFiles(Path root, SortedMap<String, byte[]> files, HandOver owned) throws IOException {
         for (Map.Entry<String, byte[]> e : files.entrySet()) {
-            AtomicFiles.write(root.resolve(e.getKey()), e.getValue());
+            Path target = root.resolve(e.getKey());
+            owned.createDirectories(target.getParent());
+            AtomicFiles.write(target, e.getValue());
         }
         for (String f : files.keySet()) {
             Path p = root.resolve(f);
             for (Path q = p; q != null && q.startsWith(root) && !q.equals(root); q = q.getParent()) {
-                r.user().handOverOne(q);
+                owned.handOverOne(q);
             }
         }
     }
@@ -177,7 +200,7 @@ public final class BuildRun {
                 + "; full log: " + Diagnostic.escape(l.logFile()));
         int code;
         try (BufferedWriter log = newLog(l.logFile())) {
-            r.user().handOverOne(l.logFile());
+            owned.handOverOne(l.logFile());
             code = engine.run(new ContainerBuild.Spec(r.image(), l, r.user(), command, secrets, r.settings().onLoopback()), line -> {
                 try {
                     log.write(line);
