@@ -49,6 +49,11 @@ public record Diagnostic(String file, int line, int column, String message, Stri
         return sb.toString();
     }
 
+    /** A path as printed anywhere: escaped like a message, since a file name may hold any character but / and NUL. */
+    public static String escape(java.nio.file.Path p) {
+        return escape(p == null ? null : p.toString());
+    }
+
     private static boolean visible(int cp) {
         return switch (Character.getType(cp)) {
             case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,

@@ -5,13 +5,14 @@ import io.moducop.UserError;
 import io.moducop.machine.Release;
 import io.moducop.util.Digests;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Copies the flashable image out of bitbake's deploy directory into the artifacts directory,
@@ -48,20 +49,21 @@ public final class Artifacts {
     }
 
     /** Copies and hashes, writes the manifest, then swaps the staged directory into {@code target}. */
-    public static Manifest collect(Path deployDir, Path target, Release release, String machine, LockFile lock, boolean bundle) {
-        List<Path> sources = new ArrayList<>();
+    public static Manifest collect(Path deployDir, Path buildDir, Path target, Release release, String machine, LockFile lock,
+            boolean bundle) {
+        Map<String, Path> sources = new LinkedHashMap<>(); // name in the deploy directory -> the file it is
         List<String> missing = new ArrayList<>();
         for (String n : expectedNames(release, machine, bundle)) {
             Path p = deployDir.resolve(n);
             if (Files.isRegularFile(p)) {
-                sources.add(p);
+                sources.put(n, inside(p, buildDir));
             } else {
                 missing.add(n);
             }
         }
         Path cve = deployDir.resolve(BuildConfig.IMAGE + "-" + machine + ".rootfs" + release.cveSuffix());
         if (Files.isRegularFile(cve)) {
-            sources.add(cve);
+            sources.put(cve.getFileName().toString(), inside(cve, buildDir));
         }
         if (!missing.isEmpty()) {
             throw UserError.of(deployDir.toString(), "bitbake finished but " + String.join(", ", missing) + " is missing",
@@ -76,10 +78,10 @@ public final class Artifacts {
             SourceCheckout.deleteTree(old);
             Files.createDirectories(staging);
             List<FileEntry> files = new ArrayList<>();
-            for (Path src : sources) {
-                String name = src.getFileName().toString();
+            for (Map.Entry<String, Path> src : sources.entrySet()) {
+                String name = src.getKey();
                 Path dst = staging.resolve(name);
-                Files.copy(src, dst, StandardCopyOption.COPY_ATTRIBUTES); // follows the deploy link
+                Files.copy(src.getValue(), dst, StandardCopyOption.COPY_ATTRIBUTES);
                 files.add(new FileEntry(name, Files.size(dst), Digests.sha256(dst)));
             }
             Manifest m = new Manifest(machine, BuildConfig.DISTRO, BuildConfig.IMAGE, lock.repos(), files);
@@ -92,7 +94,26 @@ public final class Artifacts {
             return m;
         } catch (IOException e) {
             SourceCheckout.deleteTree(staging);
-            throw new UncheckedIOException("cannot write artifacts to " + target + ": " + e.getMessage(), e);
+            throw io.moducop.IoFailure.of(e, target, "cannot write the artifacts");
+        }
+    }
+
+    /**
+     * The file a deploy-directory entry is, links resolved (bitbake links the plain names to
+     * timestamped files). It must be inside the build directory: what wrote the deploy directory
+     * runs the profile's recipes, and moducop copies as root.
+     */
+    private static Path inside(Path p, Path buildDir) {
+        try {
+            Path real = p.toRealPath();
+            if (!real.startsWith(buildDir.toRealPath())) {
+                throw UserError.of(p.toString(), "is a link to " + real + ", outside the build directory " + buildDir,
+                        "the image must be bitbake's own output; check what the profile's recipes write to the deploy directory",
+                        ExitCode.FAILED);
+            }
+            return real;
+        } catch (IOException e) {
+            throw io.moducop.IoFailure.of(e, p, "cannot read the image");
         }
     }
 

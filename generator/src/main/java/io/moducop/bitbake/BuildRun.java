@@ -1,6 +1,8 @@
 package io.moducop.bitbake;
 
+import io.moducop.Diagnostic;
 import io.moducop.ExitCode;
+import io.moducop.IoFailure;
 import io.moducop.UserError;
 import io.moducop.layer.LayerGenerator;
 import io.moducop.layer.OutputTree;
@@ -10,7 +12,6 @@ import io.moducop.util.AtomicFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,23 +21,27 @@ import java.util.Map;
 import java.util.SortedMap;
 
 /**
- * One build, in order: lock file, disk space, engine and image (all checked before anything is
- * written), the work-directory lock, the sources at the locked commits, the generated layers,
- * the configuration and kas.yml, bitbake in the container, then the artifacts. Returns the
+ * One build, in order: lock file, disk space, the work directory (the build user can write into
+ * it, or moducop creates it), engine and image (all checked before anything is written), the
+ * work-directory lock, the sources at the locked commits, the generated layers, the
+ * configuration and kas.yml, bitbake in the container, then the artifacts. Returns the
  * exit code; user-fixable problems are thrown as UserError with their own exit code.
  */
 public final class BuildRun {
 
     private static final int TAIL_LINES = 15;
+    private static final int TAIL_BYTES = 64 * 1024;
 
     private final BuildRequest r;
     private final PrintWriter out;
     private final PrintWriter err;
+    private final HandOver owned;
 
     public BuildRun(BuildRequest request, PrintWriter out, PrintWriter err) {
         this.r = request;
         this.out = out;
         this.err = err;
+        this.owned = new HandOver(request.user(), request.layout().work());
     }
 
     public int execute() throws InterruptedException {
@@ -49,27 +54,29 @@ public final class BuildRun {
         LockFile lock = LockFileIO.read(r.lockFile());
         lock.checkCovers(repos);
         DiskSpace.require(l.work(), r.minFreeGib());
+        owned.requireWritable();
         ContainerBuild engine = ContainerBuild.connect();
         engine.requireImage(r.image());
 
         List<String> targets = p.ota().rauc() ? List.of(BuildConfig.IMAGE, BuildConfig.BUNDLE) : List.of(BuildConfig.IMAGE);
-        try (BuildDirLock ignored = BuildDirLock.acquire(l.work())) {
-            r.user().handOverOne(l.work());
-            r.user().handOverOne(l.work().resolve(BuildDirLock.FILE));
+        try (BuildDirLock ignored = lockWork(l, owned)) {
             syncSources(lock, repos);
-            new OutputTree(l.layers(), LayerGenerator.LAYERS).write(new LayerGenerator().generate(List.of(p)), err::println);
-            r.user().handOver(l.layers());
+            OutputTree layers = new OutputTree(l.layers(), LayerGenerator.LAYERS);
+            owned.createDirectories(l.layers());
+            layers.write(new LayerGenerator().generate(List.of(p)), notice -> err.println(Diagnostic.escape(notice)));
+            owned.handOver(l.layers());
             if (!p.apps().isEmpty()) {
                 exportAppImages(p, l);
             }
-            writeFiles(l.work(), BuildConfig.files(p.release(), machine, repos, r.settings(), signing, !p.apps().isEmpty()));
+            writeFiles(l.work(), BuildConfig.files(p.release(), machine, repos, r.settings(), signing, !p.apps().isEmpty()), owned);
             l.script().toFile().setExecutable(true, false);
             writeFiles(l.work(), new java.util.TreeMap<>(java.util.Map.of("kas.yml",
-                    KasFile.render(machine, lock, repos, targets, r.settings(), p.ota().rauc(), !p.apps().isEmpty()).getBytes(StandardCharsets.UTF_8))));
+                    KasFile.render(machine, lock, repos, targets, r.settings(), p.ota().rauc(), !p.apps().isEmpty()).getBytes(StandardCharsets.UTF_8))),
+                    owned);
             for (Path d : List.of(l.downloads(), l.sstate())) {
-                if (!Files.isDirectory(d)) {
-                    Files.createDirectories(d);
-                    r.user().handOver(d);
+                if (!Files.isDirectory(d, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    owned.createDirectories(d);
+                    owned.handOver(d);
                 }
             }
             List<String> bitbake = new ArrayList<>(List.of("bash", BuildLayout.inContainer("build/moducop-bitbake.sh")));
@@ -79,9 +86,10 @@ public final class BuildRun {
             bitbake.addAll(targets);
             int code;
             Path secrets = Files.createTempDirectory("moducop-secrets-");
+            owned.made(secrets);
             try {
                 java.util.Optional<RaucSigning> staged = signing.isPresent()
-                        ? java.util.Optional.of(signing.get().stage(secrets, r.user())) : java.util.Optional.empty();
+                        ? java.util.Optional.of(signing.get().stage(secrets, owned)) : java.util.Optional.empty();
                 code = runBitbake(engine, bitbake, staged.map(RaucSigning::mounts).orElse(java.util.Map.of()));
             } finally {
                 SourceCheckout.deleteTree(secrets);
@@ -90,20 +98,35 @@ public final class BuildRun {
                 return ExitCode.FAILED;
             }
             if (r.dryRun()) {
-                out.println("dry run: bitbake -n " + String.join(" ", targets) + " for " + machine + " resolved; log: " + l.logFile());
+                out.println("dry run: bitbake -n " + String.join(" ", targets) + " for " + machine + " resolved; log: "
+                        + Diagnostic.escape(l.logFile()));
                 return ExitCode.OK;
             }
-            Artifacts.Manifest m = Artifacts.collect(l.deployImages(machine), l.artifacts(), p.release(), machine, lock,
+            Artifacts.Manifest m = Artifacts.collect(l.deployImages(machine), l.buildDir(), l.artifacts(), p.release(), machine, lock,
                     p.ota().rauc());
-            r.user().handOver(l.artifacts());
+            owned.made(l.artifacts()); // the stage Artifacts made, renamed into place
+            owned.handOver(l.artifacts());
             for (Artifacts.FileEntry f : m.files()) {
-                out.printf("artifact: %s (%d bytes, sha256 %s)%n", l.artifacts().resolve(f.name()), f.size(), f.sha256());
+                out.printf("artifact: %s (%d bytes, sha256 %s)%n", Diagnostic.escape(l.artifacts().resolve(f.name())), f.size(),
+                        f.sha256());
             }
-            out.println("manifest: " + l.artifacts().resolve("manifest.json"));
+            out.println("manifest: " + Diagnostic.escape(l.artifacts().resolve("manifest.json")));
             return ExitCode.OK;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw IoFailure.of(e, l.work(), "cannot write the work directory");
         }
+    }
+
+    /**
+     * Creates the work directory if needed and locks it; what moducop made (the directory, if new,
+     * and the lock file in it) becomes the build user's. Nothing else is written before this.
+     */
+    static BuildDirLock lockWork(BuildLayout l, HandOver owned) {
+        owned.createDirectories(l.work());
+        BuildDirLock lock = BuildDirLock.acquire(l.work());
+        owned.handOverOne(l.work());
+        owned.handOverOne(l.work().resolve(BuildDirLock.FILE));
+        return lock;
     }
 
     /**
@@ -115,10 +138,9 @@ public final class BuildRun {
                 r.settings().offline());
         List<io.moducop.apps.ImageRef> refs;
         try {
-            refs = cache.fetchAll(p, line -> out.println("app " + line));
+            refs = cache.fetchAll(p, line -> out.println("app " + Diagnostic.escape(line)));
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while fetching images", e);
+            throw interrupted();
         }
         Path next = l.work().resolve(BuildLayout.APPS_OCI + ".next");
         SourceCheckout.deleteTree(next);
@@ -130,36 +152,41 @@ public final class BuildRun {
         }
         Files.move(next, l.appImages());
         SourceCheckout.deleteTree(old);
-        r.user().handOver(l.appImages());
+        owned.made(l.appImages());
+        owned.handOver(l.appImages());
     }
 
     private void syncSources(LockFile lock, List<MachineConfig.SourceLayer> repos) {
+        owned.createDirectories(r.layout().sources());
         for (MachineConfig.SourceLayer repo : repos) {
             LockFile.Entry e = lock.entry(repo.name()).orElseThrow();
             String url = r.mirrors().fetchUrl(repo.name(), e.url());
             Path dir = r.layout().source(repo.name());
             SourceCheckout.Result res = SourceCheckout.sync(lock, e, url, dir);
             out.printf("source %-22s %s %s%s%n", repo.name(), e.commit().substring(0, 12), res.outcome().name().toLowerCase(),
-                    res.outcome() == SourceCheckout.Outcome.UNCHANGED ? "" : " (from " + url + ")");
+                    res.outcome() == SourceCheckout.Outcome.UNCHANGED ? "" : " (from " + Diagnostic.escape(url) + ")");
             if (res.outcome() == SourceCheckout.Outcome.KEPT_LOCAL_CHANGES) {
-                err.println("warning: " + dir + " has local changes (" + res.localChanges().size()
+                err.println("warning: " + Diagnostic.escape(dir) + " has local changes (" + res.localChanges().size()
                         + " files); building them as they are");
             }
             if (res.outcome() == SourceCheckout.Outcome.CLONED || res.outcome() == SourceCheckout.Outcome.UPDATED) {
-                r.user().handOver(r.layout().sources());
+                owned.handOver(r.layout().sources());
             }
         }
         out.flush();
     }
 
-    private void writeFiles(Path root, SortedMap<String, byte[]> files) throws IOException {
+    /** Writes {@code files} under {@code root}; they and the directories made for them become the build user's. */
+    static void writeFiles(Path root, SortedMap<String, byte[]> files, HandOver owned) throws IOException {
         for (Map.Entry<String, byte[]> e : files.entrySet()) {
-            AtomicFiles.write(root.resolve(e.getKey()), e.getValue());
+            Path target = root.resolve(e.getKey());
+            owned.createDirectories(target.getParent());
+            AtomicFiles.write(target, e.getValue());
         }
         for (String f : files.keySet()) {
             Path p = root.resolve(f);
             for (Path q = p; q != null && q.startsWith(root) && !q.equals(root); q = q.getParent()) {
-                r.user().handOverOne(q);
+                owned.handOverOne(q);
             }
         }
     }
@@ -170,17 +197,17 @@ public final class BuildRun {
         BitbakeProgress progress = new BitbakeProgress();
         ProgressDisplay display = new ProgressDisplay(out, r.terminal(), r.progressIntervalMillis());
         display.message("bitbake in " + r.image() + " as " + r.user().spec() + (r.dryRun() ? " (dry run: bitbake -n)" : "")
-                + "; full log: " + l.logFile());
+                + "; full log: " + Diagnostic.escape(l.logFile()));
         int code;
-        try (BufferedWriter log = Files.newBufferedWriter(l.logFile(), StandardCharsets.UTF_8)) {
-            r.user().handOverOne(l.logFile());
+        try (BufferedWriter log = newLog(l.logFile())) {
+            owned.handOverOne(l.logFile());
             code = engine.run(new ContainerBuild.Spec(r.image(), l, r.user(), command, secrets, r.settings().onLoopback()), line -> {
                 try {
                     log.write(line);
                     log.write('\n');
                     log.flush(); // the log is the live view for `tail -f`
                 } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    throw IoFailure.of(e, l.logFile(), "cannot write the build log");
                 }
                 progress.accept(line).ifPresent(c -> display.update(c, System.currentTimeMillis()));
             });
@@ -189,34 +216,86 @@ public final class BuildRun {
         }
         progress.summary().ifPresent(s -> out.println("bitbake: " + s));
         if (code != 0) {
-            reportFailure(code, progress);
+            reportFailure(l, err, code, progress);
         }
         out.flush();
         return code;
     }
 
-    private void reportFailure(int code, BitbakeProgress progress) throws IOException {
-        BuildLayout l = r.layout();
-        err.println("bitbake failed (exit code " + code + "); full log: " + l.logFile());
+    /**
+     * A new, empty build log. The build directory is the build user's, and the profile's recipes run
+     * as that user: whatever they left under the log's name (a link to /etc/passwd, say) is
+     * removed, never written through.
+     */
+    static BufferedWriter newLog(Path file) throws IOException {
+        Files.deleteIfExists(file);
+        return Files.newBufferedWriter(file, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE);
+    }
+
+    /** What failed: each task with the tail of its log, else bitbake's errors or the tail of the build log. */
+    static void reportFailure(BuildLayout l, PrintWriter err, int code, BitbakeProgress progress) throws IOException {
+        err.println("bitbake failed (exit code " + code + "); full log: " + Diagnostic.escape(l.logFile()));
         if (progress.failedTasks().isEmpty()) {
-            List<String> lines = Files.readAllLines(l.logFile(), StandardCharsets.UTF_8);
-            List<String> shown = progress.errors().isEmpty() ? lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size())
-                    : progress.errors();
-            shown.forEach(s -> err.println("  | " + s));
+            List<String> shown = progress.errors().isEmpty() ? tail(l.logFile()) : progress.errors();
+            shown.forEach(s -> err.println("  | " + Diagnostic.escape(s)));
         }
         for (BitbakeProgress.FailedTask t : progress.failedTasks()) {
-            err.println("failed task: " + t.task());
+            err.println("failed task: " + Diagnostic.escape(t.task()));
             if (t.logFile() == null) {
                 continue;
             }
-            Path log = l.toHost(t.logFile());
-            err.println("  log: " + log);
-            if (Files.isRegularFile(log)) {
-                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-                lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()).forEach(s -> err.println("  | " + s));
+            Path log;
+            try {
+                log = l.toHost(t.logFile()).normalize();
+            } catch (java.nio.file.InvalidPathException e) {
+                err.println("  log: " + Diagnostic.escape(t.logFile()));
+                continue;
+            }
+            err.println("  log: " + Diagnostic.escape(log));
+            if (inBuildDir(l, log)) {
+                try {
+                    tail(log).forEach(s -> err.println("  | " + Diagnostic.escape(s)));
+                } catch (IOException e) {
+                    err.println("  (cannot read it: " + IoFailure.reason(e) + ")");
+                }
             }
         }
         err.flush();
+    }
+
+    /**
+     * bitbake names the task log, and what runs in the container is the profile's: only a regular
+     * file inside WORK/build, links resolved, is shown (never, say, /etc/shadow read as root).
+     */
+    private static boolean inBuildDir(BuildLayout l, Path log) {
+        Path build = l.buildDir();
+        try {
+            return log.startsWith(build) && Files.isRegularFile(log, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    && log.toRealPath().startsWith(build.toRealPath());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The last lines of a log, read from its end (at most 64 KiB), undecodable bytes replaced. */
+    private static List<String> tail(Path log) throws IOException {
+        byte[] bytes;
+        long size;
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(log, java.nio.file.StandardOpenOption.READ,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            size = ch.size();
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) Math.min(size, TAIL_BYTES));
+            while (b.hasRemaining() && ch.read(b, size - b.capacity() + b.position()) > 0) {
+                // read to the end
+            }
+            bytes = java.util.Arrays.copyOf(b.array(), b.position());
+        }
+        List<String> lines = new ArrayList<>(new String(bytes, StandardCharsets.UTF_8).lines().toList());
+        if (size > bytes.length && !lines.isEmpty()) {
+            lines.remove(0); // cut in the middle
+        }
+        return lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size());
     }
 
     /** Thrown up to the command when the user interrupted the build. */

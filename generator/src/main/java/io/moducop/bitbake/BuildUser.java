@@ -2,19 +2,17 @@ package io.moducop.bitbake;
 
 import io.moducop.UserError;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The uid:gid bitbake runs as in the container (the crops entrypoint's {@code --id}); bitbake
  * refuses root. A non-root user builds as itself. Root (CI) builds as {@code --build-id} (default
- * 1000:1000), and everything moducop writes into the work directory is handed over to that id,
- * so nothing in the tree is left owned by root.
+ * 1000:1000), and what moducop makes for the build is handed over to that id as
+ * {@link HandOver} describes.
  */
 public record BuildUser(int uid, int gid) {
 
@@ -55,37 +53,6 @@ public record BuildUser(int uid, int gid) {
 
     public String spec() {
         return uid + ":" + gid;
-    }
-
-    /** When this process is root, gives {@code path} (recursively, not following links) to this id. */
-    public void handOver(Path path) {
-        if (process().uid != 0 || !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(path)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                chown(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Only {@code path} itself. */
-    public void handOverOne(Path path) {
-        if (process().uid != 0 || !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try {
-            chown(path);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private void chown(Path p) throws IOException {
-        Files.setAttribute(p, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
-        Files.setAttribute(p, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
     }
 
     static int uidOf(Path p) throws IOException {

@@ -3,7 +3,6 @@ package io.moducop.bitbake;
 import io.moducop.ExitCode;
 import io.moducop.UserError;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -38,7 +37,7 @@ public final class DiskSpace {
                         hint, ExitCode.DISK_SPACE);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw io.moducop.IoFailure.of(e, p, "cannot tell the free space");
         }
     }
 }

@@ -27,7 +27,8 @@ public final class ProgressDisplay {
         if (terminal) {
             int width = 30;
             int filled = c.percent() * width / 100;
-            String task = c.task().length() > 40 ? "..." + c.task().substring(c.task().length() - 37) : c.task();
+            String name = io.moducop.Diagnostic.escape(c.task()); // bitbake's output: the profile's recipes choose it
+            String task = name.length() > 40 ? "..." + name.substring(name.length() - 37) : name;
             out.print("\r" + phase + " [" + "#".repeat(filled) + " ".repeat(width - filled) + "] "
                     + c.current() + "/" + c.total() + " " + task + "\u001b[K");
             out.flush();

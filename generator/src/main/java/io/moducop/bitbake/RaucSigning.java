@@ -72,9 +72,10 @@ public record RaucSigning(Path key, Path cert, Path keyringDir) {
 
     /**
      * Private copies for the build user (the originals may be 0600 and owned by someone else,
-     * e.g. root in CI) in a fresh 0700 directory outside the work tree; the caller deletes it.
+     * e.g. root in CI) in a fresh 0700 directory outside the work tree, which the caller made
+     * (and told {@code owned}) and deletes.
      */
-    public RaucSigning stage(Path dir, BuildUser user) throws java.io.IOException {
+    public RaucSigning stage(Path dir, HandOver owned) throws java.io.IOException {
         Files.createDirectories(dir);
         Path k = Files.copy(key, dir.resolve("signing.key.pem"));
         Path c = Files.copy(cert, dir.resolve("signing.cert.pem"));
@@ -83,7 +84,7 @@ public record RaucSigning(Path key, Path cert, Path keyringDir) {
             ring = Files.createDirectories(dir.resolve("keyring"));
             Files.copy(keyringDir.resolve("ca.cert.pem"), ring.resolve("ca.cert.pem"));
         }
-        user.handOver(dir);
+        owned.handOver(dir);
         return new RaucSigning(k, c, ring);
     }
 

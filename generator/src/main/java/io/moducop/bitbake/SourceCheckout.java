@@ -4,7 +4,6 @@ import io.moducop.ExitCode;
 import io.moducop.Diagnostic;
 import io.moducop.UserError;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -89,7 +88,7 @@ public final class SourceCheckout {
                 return new Result(entry.name(), entry.commit(), Outcome.UPDATED, List.of());
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw io.moducop.IoFailure.of(e, dir, "cannot check out the sources");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.moducop.cli;
 
 import io.moducop.UserError;
+import static io.moducop.Diagnostic.escape;
 import io.moducop.bitbake.DiskSpace;
 import io.moducop.boottest.ScenarioRunner;
 import io.moducop.boottest.HostAssets;
@@ -94,7 +95,7 @@ final class BootTestCommand implements Callable<Integer> {
             boolean piMarkGood = system && RaspiScenarios.runsOn(profile) && (scenarios.isEmpty() || scenarios.contains("mark-good"));
             out.printf("%s is for %s: boot-test runs its generated %s with the QEMU arm64 board's devices"
                     + " (virtio disk, ttyAMA0, environment in flash)%s.%n",
-                    profile.source(), profile.base().name(), piMarkGood ? "system, but for mark-good," : "boot logic",
+                    escape(profile.source()), profile.base().name(), piMarkGood ? "system, but for mark-good," : "boot logic",
                     piMarkGood ? "" : "; " + profile.base().name() + "'s own device names, firmware and kernel are not exercised"
                             + " (QEMU has no machine for it)");
             profile = profile.withBase(MachineConfigs.load(QEMU_BOARD));
@@ -118,8 +119,8 @@ final class BootTestCommand implements Callable<Integer> {
                     boards == 1 ? "" : "s", boards == 1 ? "s" : "", boards * perBoard / (double) DiskSpace.GIB),
                     "free space, use --work on a larger disk, or run fewer boards at once with -j");
             HostAssets assets = HostAssets.prepareSystem(cacheDir);
-            out.printf("assets: %s (QEMU %s, arm64 Debian userland %s)%n", cacheDir,
-                    assets.tools().getOrDefault("qemu-version", Path.of("?")), assets.systemRoot());
+            out.printf("assets: %s (QEMU %s, arm64 Debian userland %s)%n", escape(cacheDir),
+                    escape(assets.tools().getOrDefault("qemu-version", Path.of("?"))), escape(assets.systemRoot()));
             if (asked != profile) {
                 out.printf("the guest's /etc/fstab is the one wic writes from %s's wks%n", asked.board().name());
             }
@@ -141,7 +142,7 @@ final class BootTestCommand implements Callable<Integer> {
             results = all;
         } else {
             HostAssets assets = HostAssets.prepare(cacheDir);
-            out.printf("assets: %s (QEMU %s)%n", cacheDir, assets.tools().getOrDefault("qemu-version", Path.of("?")));
+            out.printf("assets: %s (QEMU %s)%n", escape(cacheDir), escape(assets.tools().getOrDefault("qemu-version", Path.of("?"))));
             results = new ScenarioRunner(assets, ScenarioRunner.BootFlow.of(profile), workDir).run(ids, jobs);
         }
         return report(out, results, t0, workDir);
@@ -152,15 +153,15 @@ final class BootTestCommand implements Callable<Integer> {
         out.printf("%s is for %s: boot-test runs it on QEMU's raspi4b machine with the Pi's own U-Boot"
                 + " (Debian u-boot-rpi, rpi_arm64), boot.scr and uboot.env on the SD card's FAT partition;"
                 + " Linux gets an emulation device tree derived from the stock bcm2711-rpi-4-b.dtb (-v lists the changes).%n",
-                profile.source(), profile.base().name());
+                escape(profile.source()), profile.base().name());
         if (verbose) {
             RaspiScenarios.emulationNotes().forEach(n -> out.println("  " + n));
         }
         Path cacheDir = cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "moducop", "boot-test");
         long t0 = System.nanoTime();
         HostAssets assets = HostAssets.prepareRaspi(cacheDir);
-        out.printf("assets: %s (QEMU %s, %s)%n", cacheDir, assets.tools().getOrDefault("qemu-version", Path.of("?")),
-                assets.tool("raspi-u-boot.bin"));
+        out.printf("assets: %s (QEMU %s, %s)%n", escape(cacheDir), escape(assets.tools().getOrDefault("qemu-version", Path.of("?"))),
+                escape(assets.tool("raspi-u-boot.bin")));
         Path workDir = work.resolve(profile.board().name() + "-raspi4b");
         List<String> ids = scenarios.isEmpty() ? RaspiScenarios.SCENARIOS : scenarios;
         List<ScenarioResult> results = new RaspiScenarios(assets, ScenarioRunner.BootFlow.of(profile), workDir).run(ids, jobs);
@@ -172,13 +173,13 @@ final class BootTestCommand implements Callable<Integer> {
         for (ScenarioResult r : results) {
             out.printf(Locale.ROOT, "%s %-13s %5.1f s, %d boot%s  %s%n", r.passed() ? "PASS" : "FAIL", r.id(), r.seconds(),
                     r.boots(), r.boots() == 1 ? " " : "s", r.title());
-            r.failures().forEach(f -> out.println("       FAILED: " + f));
-            r.evidence().forEach(e -> out.println("       " + e));
-            r.logs().forEach(l -> out.println("       log: " + l));
+            r.failures().forEach(f -> out.println("       FAILED: " + escape(f)));
+            r.evidence().forEach(e -> out.println("       " + escape(e)));
+            r.logs().forEach(l -> out.println("       log: " + escape(l)));
             failed += r.passed() ? 0 : 1;
         }
         out.printf(Locale.ROOT, "boot-test: %d passed, %d failed (%.1f s wall clock; console logs in %s)%n",
-                results.size() - failed, failed, (System.nanoTime() - t0) / 1e9, workDir);
+                results.size() - failed, failed, (System.nanoTime() - t0) / 1e9, escape(workDir));
         return failed == 0 ? 0 : 1;
     }
 }

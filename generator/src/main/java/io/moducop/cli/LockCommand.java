@@ -1,5 +1,6 @@
 package io.moducop.cli;
 
+import io.moducop.Diagnostic;
 import io.moducop.ExitCode;
 import io.moducop.bitbake.LockFile;
 import io.moducop.bitbake.LockFileIO;
@@ -52,10 +53,10 @@ final class LockCommand implements Callable<Integer> {
             String url = mirrors.fetchUrl(l.name(), l.url());
             String head = SourceCheckout.branchHead(l.name(), url, l.branch());
             entries.add(new LockFile.Entry(l.name(), l.url(), l.branch(), head));
-            out.printf("%-22s %s %s%s%n", l.name(), l.branch(), head, url.equals(l.url()) ? "" : " (read from " + url + ")");
+            out.printf("%-22s %s %s%s%n", l.name(), l.branch(), head, url.equals(l.url()) ? "" : " (read from " + Diagnostic.escape(url) + ")");
         }
         boolean changed = LockFileIO.write(target, profile.board().name(), new LockFile(target.getFileName().toString(), entries));
-        out.println((changed ? "wrote " : "up to date: ") + target);
+        out.println((changed ? "wrote " : "up to date: ") + Diagnostic.escape(target));
         return ExitCode.OK;
     }
 
