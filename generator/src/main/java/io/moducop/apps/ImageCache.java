@@ -2,6 +2,7 @@ package io.moducop.apps;
 
 import io.moducop.Diagnostic;
 import io.moducop.ExitCode;
+import io.moducop.IoFailure;
 import io.moducop.UserError;
 import io.moducop.util.Digests;
 import io.moducop.util.Processes;
@@ -9,12 +10,13 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 
 /**
  * The applications' images, outside every generated layer: one OCI image layout ({@code DIR/oci})
@@ -79,82 +81,113 @@ public final class ImageCache {
         return refs;
     }
 
-    /** {@code where} names the image in messages (compose file and service). */
+    /**
+     * {@code where} names the image in messages (compose file and service). The cache's lock file
+     * and layout directories are never followed through a symbolic link; an I/O error is an
+     * {@link IoFailure} naming the path.
+     */
     public Entry fetch(ImageRef ref, Platform platform, String where) throws IOException, InterruptedException {
-        Files.createDirectories(dir);
-        try (FileChannel ch = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock ignored = ch.lock()) {
-            OciLayout cache = new OciLayout(layout());
-            String name = name(ref, platform);
-            if (cache.ref(name).isPresent()) {
-                return entry(cache, ref, platform, name, where, false);
+        try {
+            if (Files.exists(dir) && !Files.isDirectory(dir)) {
+                throw new java.nio.file.NotDirectoryException(dir.toString());
             }
-            if (from != null) {
-                OciLayout source = new OciLayout(from);
-                OciLayout.Ref r = source.ref(name).orElseThrow(() -> failure(where, ref.reference() + " for " + platform
-                        + " is not in " + from, "copy the image cache's oci directory from a machine that fetched it"));
-                OciLayout.Image image = checked(source, r, platform, where, ref);
-                for (String blob : image.blobs()) {
-                    cache.copyBlob(source, blob);
-                }
-                cache.put(r, null);
-            } else if (offline) {
-                throw failure(where, ref.reference() + " for " + platform + " is not in the image cache " + dir + " (offline)",
-                        "fetch it once with network: ./moducop fetch PROFILE, or give --from an OCI directory that has it");
-            } else {
-                download(cache, ref, platform, name, where);
+            Files.createDirectories(dir);
+            Path lock = dir.resolve(".lock");
+            if (Files.exists(lock, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(lock, LinkOption.NOFOLLOW_LINKS)) {
+                throw UserError.of(lock.toString(), "is not a plain file (a symbolic link, directory or device)",
+                        "moducop does not write through symbolic links: move it away");
             }
-            return entry(cache, ref, platform, name, where, true);
+            try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+                    FileLock ignored = ch.lock()) {
+                OciLayout cache = new OciLayout(layout());
+                cache.prepare();
+                return fetchLocked(cache, ref, platform, where);
+            }
+        } catch (IOException e) {
+            throw IoFailure.of(e, dir, "cannot use the image cache");
         }
+    }
+
+    private Entry fetchLocked(OciLayout cache, ImageRef ref, Platform platform, String where) throws IOException, InterruptedException {
+        String name = name(ref, platform);
+        Optional<OciLayout.Ref> cached = in(cache, where, ref, () -> cache.ref(name));
+        if (cached.isPresent()) {
+            return entry(ref, platform, name, pinned(cache, cached.get(), where, ref, platform), false);
+        }
+        if (from != null) {
+            OciLayout source = new OciLayout(from);
+            OciLayout.Ref r = in(source, where, ref, () -> source.ref(name)).orElseThrow(() -> failure(where, ref.reference()
+                    + " for " + platform + " is not in " + from, "copy the image cache's oci directory from a machine that fetched it"));
+            OciLayout.Image image = pinned(source, r, where, ref, platform, false);
+            for (OciLayout.Blob blob : image.blobs()) {
+                in(source, where, ref, () -> {
+                    cache.copyBlob(source, blob);
+                    return null;
+                });
+            }
+            OciLayout.Image stored = pinned(cache, r, where, ref, platform);
+            cache.put(r, null);
+            return entry(ref, platform, name, stored, true);
+        }
+        if (offline) {
+            throw failure(where, ref.reference() + " for " + platform + " is not in the image cache " + dir + " (offline)",
+                    "fetch it once with network: ./moducop fetch PROFILE, or give --from an OCI directory that has it");
+        }
+        return entry(ref, platform, name, download(cache, ref, platform, name, where), true);
     }
 
     /**
      * The images a board's slot holds: an OCI layout at {@code out} with each image of {@code refs}
-     * (already fetched) under its {@link ImageRef#localName}, blobs hard-linked from the cache. The
-     * same images give the same bytes.
+     * (already fetched) under its {@link ImageRef#localName}, blobs hard-linked from the cache (or
+     * copied). The same images give the same bytes.
      */
     public void export(List<ImageRef> refs, Platform platform, Path out) throws IOException {
-        OciLayout cache = new OciLayout(layout());
-        OciLayout target = new OciLayout(out);
-        java.util.TreeMap<String, OciLayout.Ref> named = new java.util.TreeMap<>();
-        for (ImageRef ref : refs) {
-            String where = ref.reference();
-            OciLayout.Ref r = cache.ref(name(ref, platform)).orElseThrow(() -> failure(where, "not in the image cache " + dir
-                    + " for " + platform, "fetch it first: ./moducop fetch PROFILE"));
-            for (String blob : checked(cache, r, platform, where, ref).blobs()) {
-                target.copyBlob(cache, blob);
+        try {
+            OciLayout cache = new OciLayout(layout());
+            OciLayout target = new OciLayout(out);
+            target.prepare();
+            java.util.TreeMap<String, OciLayout.Ref> named = new java.util.TreeMap<>();
+            for (ImageRef ref : refs) {
+                String where = ref.reference();
+                OciLayout.Ref r = in(cache, where, ref, () -> cache.ref(name(ref, platform))).orElseThrow(() -> failure(where,
+                        "not in the image cache " + dir + " for " + platform, "fetch it first: ./moducop fetch PROFILE"));
+                for (OciLayout.Blob blob : pinned(cache, r, where, ref, platform).blobs()) {
+                    in(cache, where, ref, () -> {
+                        target.linkBlob(cache, blob);
+                        return null;
+                    });
+                }
+                named.put(ref.localName(), new OciLayout.Ref(ref.localName(), r.mediaType(), r.digest(), r.size()));
             }
-            named.put(ref.localName(), new OciLayout.Ref(ref.localName(), r.mediaType(), r.digest(), r.size()));
+            target.writeIndex(List.copyOf(named.values()));
+        } catch (IOException e) {
+            throw IoFailure.of(e, out, "cannot export the application images");
         }
-        target.writeIndex(List.copyOf(named.values()));
     }
 
-    private Entry entry(OciLayout cache, ImageRef ref, Platform platform, String name, String where, boolean fetched)
-            throws IOException {
-        OciLayout.Ref r = cache.ref(name).orElseThrow();
-        if (!r.digest().equals(ref.digest())) {
-            throw failure(where, "the image cache names " + r.digest() + " as " + ref.reference(), "the cache " + dir
-                    + " is damaged: delete it and fetch again");
-        }
-        OciLayout.Image image = checked(cache, r, platform, where, ref);
+    private static Entry entry(ImageRef ref, Platform platform, String name, OciLayout.Image image, boolean fetched) {
         return new Entry(ref, platform, name, image.manifestDigest(), image.bytes(), fetched);
+    }
+
+    /** The image {@code r} names in {@code layout}, which must be the pinned one, checked for the platform. */
+    private OciLayout.Image pinned(OciLayout layout, OciLayout.Ref r, String where, ImageRef ref, Platform platform) throws IOException {
+        return pinned(layout, r, where, ref, platform, true);
+    }
+
+    private OciLayout.Image pinned(OciLayout layout, OciLayout.Ref r, String where, ImageRef ref, Platform platform, boolean hashLayers)
+            throws IOException {
+        if (!r.digest().equals(ref.digest())) {
+            throw failure(where, layout.dir + " names " + r.digest() + " as " + ref.reference(), hint(layout));
+        }
+        return in(layout, where, ref, () -> layout.image(r, platform, hashLayers));
     }
 
     /**
      * The pinned manifest, hashed here too; for an index, skopeo copies the board's entry and the
-     * index is stored beside it under the name; for a single image its config must have the board's platform.
+     * index is stored beside it under the name; for a single image its config must have the board's
+     * platform. The stored image is checked before the cache names it.
      */
-    private void download(OciLayout cache, ImageRef ref, Platform platform, String name, String where)
-            throws IOException, InterruptedException {
-        try {
-            downloadChecked(cache, ref, platform, name, where);
-        } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
-            throw failure(where, "the registry's manifest of " + ref.reference() + " is not an OCI image manifest or index", null);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private void downloadChecked(OciLayout cache, ImageRef ref, Platform platform, String name, String where)
+    private OciLayout.Image download(OciLayout cache, ImageRef ref, Platform platform, String name, String where)
             throws IOException, InterruptedException {
         String tls = "--tls-verify=" + !loopback(ref);
         String repository = "docker://" + ref.name();
@@ -164,51 +197,65 @@ public final class ImageCache {
             throw failure(where, "the registry's manifest of " + ref.reference() + " does not have the pinned digest",
                     "the registry or a proxy changed it: do not use this image");
         }
-        Map<String, Object> m = OciLayout.json(raw);
         String partial = name + ".partial";
         String copy = "--src-tls-verify=" + !loopback(ref);
-        if (m.get("manifests") instanceof List<?> entries) {
-            String instance = null;
-            List<String> seen = new ArrayList<>();
-            for (Object o : entries) {
-                Map<String, Object> e = (Map<String, Object>) o;
-                Map<String, Object> p = (Map<String, Object>) e.getOrDefault("platform", Map.of());
-                seen.add(p.get("os") + "/" + p.get("architecture") + (p.get("variant") == null ? "" : "/" + p.get("variant")));
-                if (instance == null && platform.matches((String) p.get("os"), (String) p.get("architecture"), (String) p.get("variant"))) {
-                    instance = (String) e.get("digest");
+        OciLayout.Ref named;
+        try {
+            OciJson.Obj m = OciJson.parse(raw, "the registry's manifest of " + ref.reference());
+            if (m.node().has("manifests")) {
+                String mediaType = Optional.ofNullable(m.optionalString("mediaType")).orElse(OciLayout.INDEX);
+                if (!OciLayout.INDEX.equals(mediaType) && !OciLayout.DOCKER_LIST.equals(mediaType)) {
+                    throw failure(where, "the registry's index of " + ref.reference() + " has an unknown media type", null);
                 }
+                OciLayout.Descriptor instance = OciLayout.select(m, platform, ref.reference());
+                skopeo(where, ref, List.of("copy", "--preserve-digests", copy, repository + "@" + instance.digest(),
+                        "oci:" + layout() + ":" + partial));
+                cache.writeBlob(raw);
+                named = new OciLayout.Ref(name, mediaType, ref.digest(), raw.length);
+            } else {
+                OciJson.Obj config = OciJson.parse(skopeo(where, ref, List.of("inspect", "--config", "--raw", tls, pinned)),
+                        "the registry's config of " + ref.reference());
+                String os = config.string("os");
+                String arch = config.string("architecture");
+                String variant = config.optionalString("variant");
+                if (!platform.matches(os, arch, variant)) {
+                    throw failure(where, ref.reference() + " is an image for " + Platform.describe(os, arch, variant)
+                            + ", the board runs " + platform, "pin a digest of an image built for the board's platform");
+                }
+                skopeo(where, ref, List.of("copy", "--preserve-digests", copy, pinned, "oci:" + layout() + ":" + partial));
+                OciLayout.Ref stored = in(cache, where, ref, () -> cache.ref(partial))
+                        .orElseThrow(() -> failure(where, "skopeo stored no image " + partial, null));
+                named = new OciLayout.Ref(name, stored.mediaType(), stored.digest(), stored.size());
             }
-            if (instance == null) {
-                throw failure(where, ref.reference() + " has no image for " + platform + " (it has " + String.join(", ", seen) + ")",
-                        "pin a digest of an image built for the board's platform");
-            }
-            skopeo(where, ref, List.of("copy", "--preserve-digests", copy, repository + "@" + instance, "oci:" + layout() + ":" + partial));
-            cache.writeBlob(raw);
-            Object mediaType = m.getOrDefault("mediaType", OciLayout.INDEX);
-            if (!OciLayout.INDEX.equals(mediaType) && !OciLayout.DOCKER_LIST.equals(mediaType)) {
-                throw failure(where, "the registry's index of " + ref.reference() + " has an unknown media type", null);
-            }
-            cache.put(new OciLayout.Ref(name, (String) mediaType, ref.digest(), raw.length), partial);
-        } else {
-            Map<String, Object> config = OciLayout.json(skopeo(where, ref, List.of("inspect", "--config", "--raw", tls, pinned)));
-            if (!platform.matches((String) config.get("os"), (String) config.get("architecture"), (String) config.get("variant"))) {
-                throw failure(where, ref.reference() + " is an image for " + config.get("os") + "/" + config.get("architecture")
-                        + (config.get("variant") == null ? "" : "/" + config.get("variant")) + ", the board runs " + platform,
-                        "pin a digest of an image built for the board's platform");
-            }
-            skopeo(where, ref, List.of("copy", "--preserve-digests", copy, pinned, "oci:" + layout() + ":" + partial));
-            OciLayout.Ref stored = cache.ref(partial).orElseThrow(() -> failure(where, "skopeo stored no image " + partial, null));
-            cache.put(new OciLayout.Ref(name, stored.mediaType(), stored.digest(), stored.size()), partial);
+        } catch (OciLayout.WrongPlatform e) {
+            throw failure(where, e.getMessage(), "pin a digest of an image built for the board's platform");
+        } catch (OciLayout.Damaged e) {
+            throw failure(where, e.getMessage(), null);
+        }
+        OciLayout.Image image = pinned(cache, named, where, ref, platform);
+        cache.put(named, partial);
+        return image;
+    }
+
+    /** A call on a layout; its {@link OciLayout.Damaged} is a message naming the image and the layout. */
+    private interface LayoutCall<T> {
+        T call() throws IOException;
+    }
+
+    private <T> T in(OciLayout layout, String where, ImageRef ref, LayoutCall<T> call) throws IOException {
+        try {
+            return call.call();
+        } catch (OciLayout.WrongPlatform e) {
+            throw failure(where, ref.reference() + " in " + layout.dir + ": " + e.getMessage(),
+                    "pin a digest of an image built for the board's platform");
+        } catch (OciLayout.Damaged e) {
+            throw failure(where, ref.reference() + " in " + layout.dir + ": " + e.getMessage(), hint(layout));
         }
     }
 
-    private OciLayout.Image checked(OciLayout layout, OciLayout.Ref r, Platform platform, String where, ImageRef ref) throws IOException {
-        try {
-            return layout.image(r, platform);
-        } catch (OciLayout.Damaged e) {
-            throw failure(where, ref.reference() + " in " + layout.dir + ": " + e.getMessage(),
-                    "the layout is damaged: delete it and fetch again");
-        }
+    private String hint(OciLayout layout) {
+        return layout.dir.equals(layout()) ? "the image cache is damaged: delete " + dir + " and fetch again"
+                : "the OCI directory is damaged or not an image cache's oci/: copy it again from a machine that fetched the image";
     }
 
     /** skopeo's standard output, exactly. */

@@ -19,8 +19,11 @@ import picocli.CommandLine.Model.CommandSpec;
             "checked against the digests pinned in the compose files. Registry credentials come from the",
             "standard containers auth file (skopeo login / podman login), mirrors from registries.conf."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every image is in the cache and matches its digest", "2:a profile or compose file is invalid",
-            "3:skopeo is not installed", "9:an image could not be fetched, or does not match its digest"})
+        exitCodeList = {"0:every image is in the cache and matches its digest",
+            "1:reading or writing the image cache failed (one line names the path)",
+            "2:a profile or compose file is invalid, or the cache has a symbolic link where fetch writes",
+            "3:skopeo is not installed",
+            "9:an image could not be fetched, does not match its digest, or is not for the board's platform"})
 final class FetchCommand implements Callable<Integer> {
 
     @Mixin
