@@ -31,7 +31,8 @@ What the image does
 [/#if]
 - podman runs the containers[#if distro.containers.dockerAlias], with podman's docker command as the alias[/#if][#if distro.containers.compose];
   `docker compose` and `podman compose` run podman-compose[/#if]. Images, containers and volumes
-  live in /data/containers/storage (not on the tmpfs /var/lib). Unqualified image names are
+  live in /data/containers/storage (not on the tmpfs /var/lib), and podman stages image pulls in
+  /data/containers/tmp (not in /var/tmp, a tmpfs). Unqualified image names are
   looked up on: [#list distro.containers.registries as r][=r][#sep], [/#list].
 
 Maintainer

@@ -1,9 +1,13 @@
 [=header]
-SUMMARY = "ModuCop podman settings: compose provider and the docker alias's notice"
+SUMMARY = "ModuCop podman settings: network backend, compose provider, image copy directory on /data"
 LICENSE = "MIT"
 LIC_FILES_CHKSUM = "file://${COMMON_LICENSE_DIR}/MIT;md5=0835ade698e0bcf8506ecda2f7b4f302"
 
-SRC_URI = "file://50-moducop.conf"
+SRC_URI = " \
+[#list installs("moducop-container-config") as i]
+    file://[=i.name] \
+[/#list]
+"
 S = "[=distro.release.sources()]"
 
 do_install() {
@@ -16,4 +20,5 @@ do_install() {
 [/#if]
 }
 
+FILES:${PN} += "${nonarch_libdir}/tmpfiles.d"
 RDEPENDS:${PN} = "podman"

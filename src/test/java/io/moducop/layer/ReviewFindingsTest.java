@@ -1,0 +1,106 @@
+package io.moducop.layer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.moducop.Cli;
+import io.moducop.HostTools;
+import io.moducop.model.Install;
+import io.moducop.model.LayerModel;
+import io.moducop.profile.ProfileLoader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The findings of the review of the generated layers against the pinned upstream sources ("The
+ * test guest is the image"), each checked on the layers of the example profiles; every test failed
+ * on the layers generated before its fix.
+ */
+class ReviewFindingsTest {
+
+    private static final String INIT = "meta-moducop-distro/recipes-core/moducop-init/files/moducop-init";
+    private static final String CONTAINER_CONFIG = "meta-moducop-distro/recipes-containers/moducop-container-config/";
+    private static final String IMAGE = "meta-moducop-distro/recipes-core/images/moducop-image.bb";
+    private static final String BOOT_RECIPE = "meta-moducop/recipes-bsp/moducop-boot/moducop-boot.bb";
+
+    private static LayerModel model;
+    private static SortedMap<String, byte[]> files;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void generate() {
+        model = LayerModel.of(List.of(
+                ProfileLoader.load(Path.of("profiles/qemuarm64.yaml")),
+                ProfileLoader.load(Path.of("profiles/beaglebone-yocto.yaml")),
+                ProfileLoader.load(Path.of("profiles/raspberrypi4-64.yaml"))));
+        files = new LayerGenerator().generate(model);
+    }
+
+    private static String text(String name) {
+        byte[] b = files.get(name);
+        assertTrue(b != null, name + " is not generated");
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static String machineConf(String machine) {
+        return text("meta-moducop/conf/machine/" + machine + ".conf");
+    }
+
+    /** Runs a Python 3 program (the bitbake snippets are Python) and returns what it printed. */
+    private String python(String program) throws IOException {
+        HostTools.require("python3", "python3");
+        Path script = Files.writeString(tmp.resolve("check-" + System.nanoTime() + ".py"), program);
+        HostTools.Result r = HostTools.run(List.of("python3", script.toString()));
+        assertEquals(0, r.exitCode(), program + "\n" + r.output());
+        return r.output();
+    }
+
+    /** A stand-in for bitbake's datastore and bb.fatal, enough for the generated snippets. */
+    private static final String BITBAKE_STUBS = """
+            import os
+            class Fatal(Exception):
+                pass
+            class bb:
+                @staticmethod
+                def fatal(msg):
+                    raise Fatal(msg)
+            class D:
+                def __init__(self, values):
+                    self.values = values
+                def getVar(self, name):
+                    return self.values.get(name)
+            """;
+
+    /** 1: /var/tmp is a tmpfs on the device; podman must not stage image blobs in RAM. */
+    @Test
+    void podmanStagesImagesOnTheDataPartitionInADirectoryThatExists() {
+        String conf = text(CONTAINER_CONFIG + "files/50-moducop.conf");
+        Matcher m = Pattern.compile("(?m)^image_copy_tmp_dir = \"(/data/[a-z/]+)\"$").matcher(conf);
+        assertTrue(m.find(), conf);
+        assertTrue(m.start() > conf.indexOf("[engine]"), "image_copy_tmp_dir belongs to [engine]: " + conf);
+        String dir = m.group(1);
+        List<Install> tmpfiles = LayerGenerator.installs(model, model.machines().get(0)).stream()
+                .filter(i -> !i.directory() && i.path().startsWith("/usr/lib/tmpfiles.d/")).toList();
+        assertEquals(1, tmpfiles.size(), tmpfiles.toString());
+        Install t = tmpfiles.get(0);
+        assertEquals("moducop-container-config", t.recipe());
+        assertTrue(text(t.file()).lines().anyMatch(l -> l.equals("D " + dir + " 0700 root root -")), text(t.file()));
+        String recipe = text(CONTAINER_CONFIG + "moducop-container-config.bb");
+        assertTrue(recipe.contains("    file://" + t.name() + " \\\n"), recipe);
+        assertTrue(recipe.contains("install -D -m 0644 ${S}/" + t.name() + " ${D}" + t.target() + "\n"), recipe);
+        assertTrue(recipe.contains("FILES:${PN} += \"${nonarch_libdir}/tmpfiles.d\""), recipe);
+    }
+}
