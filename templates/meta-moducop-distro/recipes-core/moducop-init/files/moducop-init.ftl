@@ -143,10 +143,12 @@ prepare_slot_state() {
     sync
 }
 
-# overlay DIR BASE: overlays DIR with BASE/upper and BASE/work.
+# overlay DIR BASE: overlays DIR with BASE/upper and BASE/work. The lower directory is the root file
+# system, which an update replaces under the upper: the features that forbid changing the lower
+# layer offline stay off (as in oe-core's overlayfs-etc).
 overlay() {
     mkdir -p "$2/upper" "$2/work"
-    if ! mount -t overlay overlay -o "lowerdir=$1,upperdir=$2/upper,workdir=$2/work" "$1"; then
+    if ! mount -t overlay overlay -o "lowerdir=$1,upperdir=$2/upper,workdir=$2/work,index=off,xino=off,redirect_dir=off,metacopy=off" "$1"; then
         log "overlay on $1 failed: $1 stays read-only"
     fi
 }

@@ -103,4 +103,14 @@ class ReviewFindingsTest {
         assertTrue(recipe.contains("install -D -m 0644 ${S}/" + t.name() + " ${D}" + t.target() + "\n"), recipe);
         assertTrue(recipe.contains("FILES:${PN} += \"${nonarch_libdir}/tmpfiles.d\""), recipe);
     }
+
+    /** 2: the lower directory is the root file system an update replaces (oe-core's overlayfs-etc preinit). */
+    @Test
+    void everyOverlayIsMountedWithoutTheFeaturesThatForbidChangingTheLowerLayer() {
+        List<String> mounts = text(INIT).lines().filter(l -> l.contains("mount -t overlay")).toList();
+        assertFalse(mounts.isEmpty());
+        for (String l : mounts) {
+            assertTrue(l.contains(",index=off,xino=off,redirect_dir=off,metacopy=off\""), l);
+        }
+    }
 }
