@@ -17,7 +17,9 @@ What the image does
   update wrote it), its copy is seeded from the slot that booted last, so configuration follows
   the update; the old slot's copy is left as it was, so a fallback to the old slot also returns
   to the configuration that went with it. Changes made while running the new slot do not travel
-  back on such a fallback.
+  back on such a fallback. systemd's stamp /etc/.updated is not carried over, so the units that
+  follow an update of /usr (ldconfig, hwdb, sysusers) run on the new root file system's first
+  boot.
 - tmpfs overlays, lost at reboot: [#list distro.overlays.volatileDirs as d][=d][#sep], [/#list].
   /run and /var/volatile are tmpfs; /var/log -> volatile/log and /var/run -> ../run are poky's
   own links. poky's volatile-binds units find these directories writable already and do nothing.

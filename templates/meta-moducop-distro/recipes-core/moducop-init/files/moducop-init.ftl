@@ -133,6 +133,11 @@ prepare_slot_state() {
     for d in $PERSISTENT; do
         rm -rf "$staging$d/work"
     done
+    # systemd's update units (ConditionNeedsUpdate=/etc: ldconfig, hwdb, sysusers) run when
+    # /etc/.updated is missing or older than /usr. oe-core gives every file of every image the same
+    # mtime (REPRODUCIBLE_TIMESTAMP_ROOTFS), so a stamp carried over from another root file system
+    # would skip them, although this one has not been through them yet.
+    rm -f "$staging/etc/upper/.updated"
     echo "$rootfs_id" > "$staging/rootfs-id"
     rm -rf "$dir.old"
     if [ -d "$dir" ]; then

@@ -113,4 +113,41 @@ class ReviewFindingsTest {
             assertTrue(l.contains(",index=off,xino=off,redirect_dir=off,metacopy=off\""), l);
         }
     }
+
+    /**
+     * 3: systemd's ConditionNeedsUpdate= units run when /etc/.updated is missing; a stamp carried
+     * over from the previous root file system in the /etc upper would skip them after an update.
+     */
+    @Test
+    void aSlotThatBootsANewRootFileSystemLosesTheUpdateStampOfTheOldOne() throws IOException {
+        String init = text(INIT);
+        int from = init.indexOf("\nlog() {");
+        int to = init.indexOf("\nmount_kernel_filesystems\n");
+        assertTrue(from > 0 && to > from, init);
+        String functions = init.substring(from, to);
+        assertTrue(functions.contains("/etc/moducop/rootfs-id"), functions);
+        Path id = tmp.resolve("rootfs-id");
+        Path state = tmp.resolve("data/overlay");
+        Path etcA = Files.createDirectories(state.resolve("A/etc/upper"));
+        Files.writeString(state.resolve("A/rootfs-id"), "old\n");
+        Files.writeString(etcA.resolve(".updated"), "TIMESTAMP_NSEC=1520598896000000000\n");
+        Files.writeString(etcA.resolve("hostname"), "box\n");
+        Files.writeString(state.resolve("last-slot"), "A\n");
+        Files.writeString(id, "new\n");
+        Path script = Files.writeString(tmp.resolve("prepare.sh"), "PERSISTENT=\"/etc /root\"\nSTATE=" + state + "\n"
+                + functions.replace("/etc/moducop/rootfs-id", id.toString())
+                + "\nlog() { echo \"moducop-init: $*\"; }\nprepare_slot_state \"$1\"\n");
+
+        HostTools.Result update = HostTools.run(List.of("sh", script.toString(), "B"));
+        assertEquals(0, update.exitCode(), update.output());
+        assertEquals("box\n", Files.readString(state.resolve("B/etc/upper/hostname")), "the configuration carries over");
+        assertFalse(Files.exists(state.resolve("B/etc/upper/.updated")), update.output());
+        assertTrue(Files.exists(etcA.resolve(".updated")), "the old slot's own copy is left as it was");
+
+        // the same root file system again: the stamp systemd wrote since stays
+        Files.writeString(state.resolve("B/etc/upper/.updated"), "TIMESTAMP_NSEC=1520598896000000000\n");
+        HostTools.Result again = HostTools.run(List.of("sh", script.toString(), "B"));
+        assertEquals(0, again.exitCode(), again.output());
+        assertTrue(Files.exists(state.resolve("B/etc/upper/.updated")), again.output());
+    }
 }
