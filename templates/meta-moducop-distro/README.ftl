@@ -23,6 +23,9 @@ What the image does
 - tmpfs overlays, lost at reboot: [#list distro.overlays.volatileDirs as d][=d][#sep], [/#list].
   /run and /var/volatile are tmpfs; /var/log -> volatile/log and /var/run -> ../run are poky's
   own links. poky's volatile-binds units find these directories writable already and do nothing.
+- /data/timesync is bind-mounted on /var/lib/systemd/timesync before systemd starts: the clock
+  file systemd-timesyncd advances the clock to at boot survives a reboot, so a board without a
+  battery-backed clock (the Raspberry Pi) does not start each boot at the image's build time.
 [#if distro.rauc]
 - RAUC (meta-rauc) installs signed bundles (moducop-bundle) into the inactive slot and moves it
   first in BOOT_ORDER; rauc-mark-good.service re-arms the booted slot's counter

@@ -7,6 +7,7 @@
 #     is blank; when it is missing or holds something else, /data falls back to tmpfs, loudly;
 #   - persistent overlays ([#list distro.overlays.persistent as d][=d][#sep] [/#list]) with their upper directories on /data;
 #   - tmpfs overlays ([#list distro.overlays.volatileDirs as d][=d][#sep] [/#list]), /run and /var/volatile on tmpfs;
+#   - systemd-timesyncd's clock file on /data ($DATA/timesync on /var/lib/systemd/timesync);
 #     /var/log -> volatile/log and /var/run -> ../run are links in the image (poky's base-files).
 #
 # Persistent overlays are kept per slot (/data/overlay/<slot>/...), stamped with the id of the
@@ -158,6 +159,17 @@ overlay() {
     fi
 }
 
+# systemd-timesyncd keeps the time of its last synchronisation as the mtime of
+# /var/lib/systemd/timesync/clock and advances the clock to it at boot; /var/lib is a tmpfs here, so
+# a board without a battery-backed clock would start each boot at the image's build time.
+persist_clock() {
+    if mkdir -p "$DATA/timesync" /var/lib/systemd/timesync \
+        && mount -o bind "$DATA/timesync" /var/lib/systemd/timesync; then
+        return 0
+    fi
+    log "/var/lib/systemd/timesync is not on $DATA: the clock restarts from the build time after a reboot"
+}
+
 mount_kernel_filesystems
 slot=$(cmdline_value rauc.slot) || slot=default
 if mount_data; then
@@ -170,6 +182,7 @@ done
 for dir in $VOLATILE; do
     overlay "$dir" "/var/volatile/overlay$dir"
 done
+persist_clock
 log "slot $slot, data on $DATA, overlays ready"
 
 exec "$REAL_INIT" "$@"

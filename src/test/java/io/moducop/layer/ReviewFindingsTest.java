@@ -150,4 +150,17 @@ class ReviewFindingsTest {
         assertEquals(0, again.exitCode(), again.output());
         assertTrue(Files.exists(state.resolve("B/etc/upper/.updated")), again.output());
     }
+
+    /** 4: /var/lib is a tmpfs overlay; a board without RTC needs timesyncd's clock file to survive a reboot. */
+    @Test
+    void timesyncdsClockFileIsKeptOnTheDataPartitionBeforeSystemdStarts() {
+        String init = text(INIT);
+        assertTrue(init.contains("mkdir -p \"$DATA/timesync\" /var/lib/systemd/timesync"), init);
+        assertTrue(init.contains("mount -o bind \"$DATA/timesync\" /var/lib/systemd/timesync"), init);
+        int volatileOverlays = init.indexOf("for dir in $VOLATILE; do\n    overlay ");
+        int call = init.indexOf("\npersist_clock\n");
+        int exec = init.indexOf("exec \"$REAL_INIT\"");
+        assertTrue(volatileOverlays > 0 && volatileOverlays < call && call < exec,
+                "bound after /var/lib's overlay exists and before systemd reads the clock file:\n" + init);
+    }
 }
