@@ -163,4 +163,15 @@ class ReviewFindingsTest {
         assertTrue(volatileOverlays > 0 && volatileOverlays < call && call < exec,
                 "bound after /var/lib's overlay exists and before systemd reads the clock file:\n" + init);
     }
+
+    /** 5: a slot whose device tree is missing must fail like a slot without a kernel, not boot without it. */
+    @Test
+    void aDeviceTreeThatDoesNotLoadFailsTheSlotLikeAMissingKernel() {
+        String bbb = text("meta-moducop/recipes-bsp/moducop-boot/files/moducop-beaglebone/boot.cmd");
+        assertTrue(bbb.contains("\nif load mmc 0:${moducop_part} ${kernel_addr_r} /boot/zImage"
+                + " && load mmc 0:${moducop_part} ${fdt_addr_r} /boot/${fdtfile}; then\n"), bbb);
+        assertEquals(1, bbb.lines().filter(l -> l.contains(" ${fdt_addr_r} /boot/")).count(), "no unchecked load of the device tree:\n" + bbb);
+        assertTrue(bbb.indexOf("\nsaveenv\n") < bbb.indexOf("\nif load "), "the try is counted before anything is loaded");
+        assertTrue(bbb.endsWith("did not boot, resetting\"\nreset\n"), bbb);
+    }
 }
