@@ -14,11 +14,8 @@ do_install() {
 [#list installs("moducop-container-config") as i]
     install -D -m [=i.mode] ${S}/[=i.name] ${D}[=i.target]
 [/#list]
-[#if distro.containers.dockerAlias]
-    # podman's docker command prints a notice on every call unless this file exists
-    install -D -m 0644 /dev/null ${D}${sysconfdir}/containers/nodocker
-[/#if]
 }
+# /etc/containers/nodocker (silences the notice podman's docker command prints) comes with podman.
 
 FILES:${PN} += "${nonarch_libdir}/tmpfiles.d"
 RDEPENDS:${PN} = "podman"

@@ -174,4 +174,15 @@ class ReviewFindingsTest {
         assertTrue(bbb.indexOf("\nsaveenv\n") < bbb.indexOf("\nif load "), "the try is counted before anything is loaded");
         assertTrue(bbb.endsWith("did not boot, resetting\"\nreset\n"), bbb);
     }
+
+    /** 6: meta-virtualization's podman recipe installs /etc/containers/nodocker itself, on both releases. */
+    @Test
+    void nodockerIsShippedByPodmanAlone() {
+        String recipe = text(CONTAINER_CONFIG + "moducop-container-config.bb");
+        assertFalse(recipe.lines().anyMatch(l -> l.contains("nodocker") && !l.startsWith("#")), recipe);
+        for (Map.Entry<String, byte[]> e : files.entrySet()) {
+            String t = new String(e.getValue(), StandardCharsets.UTF_8);
+            assertFalse(t.contains("${sysconfdir}/containers/nodocker"), e.getKey());
+        }
+    }
 }

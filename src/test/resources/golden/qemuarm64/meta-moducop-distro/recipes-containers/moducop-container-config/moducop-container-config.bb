@@ -12,9 +12,8 @@ S = "${UNPACKDIR}"
 do_install() {
     install -D -m 0644 ${S}/50-moducop.conf ${D}${sysconfdir}/containers/containers.conf.d/50-moducop.conf
     install -D -m 0644 ${S}/moducop-podman-tmp.conf ${D}${nonarch_libdir}/tmpfiles.d/moducop-podman-tmp.conf
-    # podman's docker command prints a notice on every call unless this file exists
-    install -D -m 0644 /dev/null ${D}${sysconfdir}/containers/nodocker
 }
+# /etc/containers/nodocker (silences the notice podman's docker command prints) comes with podman.
 
 FILES:${PN} += "${nonarch_libdir}/tmpfiles.d"
 RDEPENDS:${PN} = "podman"
