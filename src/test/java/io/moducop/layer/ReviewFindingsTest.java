@@ -185,4 +185,34 @@ class ReviewFindingsTest {
             assertFalse(t.contains("${sysconfdir}/containers/nodocker"), e.getKey());
         }
     }
+
+    /** 7: a keyring directory without the CA would let SRC_URI find meta-rauc's dummy CA. */
+    @Test
+    void aKeyringDirectoryWithoutTheCaIsABuildError() throws IOException {
+        String bbappend = text("meta-moducop/dynamic-layers/rauc/recipes-core/rauc/rauc-conf.bbappend");
+        Matcher m = Pattern.compile("(?s)python do_fetch:prepend:moducop-board\\(\\) \\{\n(.*?)\n}\n").matcher(bbappend);
+        assertTrue(m.find(), bbappend);
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        Path good = Files.createDirectories(tmp.resolve("keys"));
+        Files.writeString(good.resolve("ca.cert.pem"), "-----BEGIN CERTIFICATE-----\n");
+        String program = BITBAKE_STUBS + "def check(d):\n" + m.group(1) + "\n"
+                + "for name, values in [('in-layer', {}), ('unset', {'MODUCOP_RAUC_KEYRING_DIR': ''}),"
+                + " ('empty', {'MODUCOP_RAUC_KEYRING_DIR': '" + empty + "'}), ('relative', {'MODUCOP_RAUC_KEYRING_DIR': 'keys'}),"
+                + " ('good', {'MODUCOP_RAUC_KEYRING_DIR': '" + good + "'})]:\n"
+                + "    v = {'RAUC_KEYRING_FILE': 'ca.cert.pem', 'MACHINE': 'moducop-x', 'MODUCOP_RAUC_KEYRING_DIR': '',"
+                + " 'MODUCOP_RAUC_KEYRING_FROM_BUILD': '' if name == 'in-layer' else '1'}\n"
+                + "    v.update(values)\n"
+                + "    try:\n"
+                + "        check(D(v))\n"
+                + "        print(name, 'ok')\n"
+                + "    except Fatal as e:\n"
+                + "        print(name, 'fatal:', e)\n";
+        List<String> out = python(program).lines().toList();
+        assertEquals("in-layer ok", out.get(0), out.toString());
+        assertTrue(out.get(1).startsWith("unset fatal: moducop-x: no RAUC keyring."), out.toString());
+        assertTrue(out.get(2).startsWith("empty fatal: moducop-x: MODUCOP_RAUC_KEYRING_DIR = \"" + empty + "\" holds no ca.cert.pem"),
+                out.toString());
+        assertTrue(out.get(3).startsWith("relative fatal: moducop-x: MODUCOP_RAUC_KEYRING_DIR = \"keys\""), out.toString());
+        assertEquals("good ok", out.get(4), out.toString());
+    }
 }
