@@ -42,6 +42,19 @@ Why rootB is a copy of rootA: an empty rootB would leave the device with a singl
 until the first update, and the fallback the boot script promises would land on nothing. Both
 slots hold the same image from the factory; the first update overwrites the inactive one.
 
+Boot partition and updates
+--------------------------
+The boot partition is not A/B: RAUC writes root slots only, and what the boot partition holds
+(boot.scr and the board's boot files, IMAGE_BOOT_FILES) stays as it was flashed.
+[#if layers.machines?filter(m -> m.base.machine?starts_with("raspberrypi"))?has_content]
+On the Raspberry Pi these are the firmware, U-Boot, config.txt, the device trees and overlays
+the firmware loads: the kernel of an updated slot boots with that device tree.
+[/#if]
+An update must work with the boot files of the devices in the field. Changing them is a
+separate step, and not an atomic one: copy the new files (from tmp/deploy/images/${MACHINE}/)
+to /uboot on the device, leaving uboot.env (the boot counters) alone, run sync, then reboot. A
+power cut during the copy can leave the board unbootable until the card is flashed again.
+
 Maintainer
 ----------
 ModuCop BSP team <bsp@moducop.io>

@@ -215,4 +215,15 @@ class ReviewFindingsTest {
         assertTrue(out.get(3).startsWith("relative fatal: moducop-x: MODUCOP_RAUC_KEYRING_DIR = \"keys\""), out.toString());
         assertEquals("good ok", out.get(4), out.toString());
     }
+
+    /** 8: the Pi's firmware, device trees and overlays are on the boot partition, which RAUC does not update. */
+    @Test
+    void theReadmesSayWhatAnUpdateLeavesOnTheBootPartition() throws IOException {
+        String bsp = text("meta-moducop/README");
+        assertTrue(bsp.contains("The boot partition is not A/B"), bsp);
+        assertTrue(bsp.contains("config.txt, the device trees and overlays"), bsp);
+        String readme = Files.readString(Path.of("README.md"));
+        String ota = readme.substring(readme.indexOf("## OTA updates with RAUC"), readme.indexOf("## Performance"));
+        assertTrue(ota.contains("The boot partition is not A/B"), ota);
+    }
 }
