@@ -25,6 +25,10 @@ then in local.conf:
 
 and build with `bitbake moducop-image`. The flashable image is
 tmp/deploy/images/${MACHINE}/moducop-image-${MACHINE}.rootfs.wic (with a .wic.bmap for bmaptool).
+[#if layers.machines?filter(m -> m.base.machine == "qemuarm64")?has_content]
+On a machine based on qemuarm64, `runqemu moducop-image nographic` boots that image through
+U-Boot, with U-Boot's environment in moducop-uboot-env-pflash.img (deployed blank).
+[/#if]
 
 Machines
 --------

@@ -15,6 +15,18 @@ require conf/machine/[=machine.base.machine].conf
 
 KMACHINE = "[=machine.base.kmachine]"
 [/#if]
+[#if machine.base.machine == "qemuarm64"]
+
+# runqemu boots the wic image the way the boot flow expects (oe-core scripts/runqemu): U-Boot as
+# -bios, no -kernel; the disk as virtio-blk (U-Boot's "virtio 0", Linux's /dev/vda); U-Boot's
+# environment in the second flash bank, which moducop-boot deploys blank.
+QB_DEFAULT_BIOS ?= "u-boot.bin"
+QB_DEFAULT_KERNEL ?= "none"
+QB_DEFAULT_FSTYPE ?= "wic"
+QB_DRIVE_TYPE ?= "/dev/vd"
+QB_MEM ?= "-m 1024"
+QB_OPT_APPEND:append = " -drive if=pflash,unit=1,format=raw,file=@DEPLOY_DIR_IMAGE@/moducop-uboot-env-pflash.img"
+[/#if]
 [#list machine.base.settings as s]
 [#if s?is_first]
 

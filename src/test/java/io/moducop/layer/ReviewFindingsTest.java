@@ -226,4 +226,24 @@ class ReviewFindingsTest {
         String ota = readme.substring(readme.indexOf("## OTA updates with RAUC"), readme.indexOf("## Performance"));
         assertTrue(ota.contains("The boot partition is not A/B"), ota);
     }
+
+    /** 9: runqemu boots the wic image through U-Boot as the boot flow expects (oe-core scripts/runqemu, qemuboot.bbclass). */
+    @Test
+    void runqemuBootsTheQemuMachineThroughUBoot() {
+        String conf = machineConf("moducop-qemuarm64");
+        for (String line : List.of("QB_DEFAULT_BIOS ?= \"u-boot.bin\"", "QB_DEFAULT_KERNEL ?= \"none\"",
+                "QB_DEFAULT_FSTYPE ?= \"wic\"", "QB_DRIVE_TYPE ?= \"/dev/vd\"", "QB_MEM ?= \"-m 1024\"")) {
+            assertTrue(conf.lines().anyMatch(line::equals), line + "\n" + conf);
+        }
+        Matcher m = Pattern.compile("(?m)^QB_OPT_APPEND:append = \" -drive if=pflash,unit=1,format=raw,file=@DEPLOY_DIR_IMAGE@/([a-z.-]+)\"$")
+                .matcher(conf);
+        assertTrue(m.find(), conf);
+        String boot = text(BOOT_RECIPE);
+        assertTrue(boot.contains("do_deploy:append:qemuarm64() {\n"), boot);
+        // QEMU's virt machine wants the whole 64 MiB bank; U-Boot's environment is at its start
+        assertTrue(boot.contains("head -c 67108864 /dev/zero | tr '\\000' '\\377' > ${DEPLOYDIR}/" + m.group(1) + "\n"), boot);
+        for (String other : List.of("moducop-beaglebone", "moducop-rpi4")) {
+            assertFalse(machineConf(other).contains("QB_"), other);
+        }
+    }
 }
