@@ -246,4 +246,24 @@ class ReviewFindingsTest {
             assertFalse(machineConf(other).contains("QB_"), other);
         }
     }
+
+    /** 10: a profile nobody can log into is valid, but validate and generate say so. */
+    @Test
+    void validateAndGenerateWarnWhenNobodyCanLogIn() throws IOException {
+        Cli v = Cli.run("validate", "profiles/qemuarm64.yaml");
+        assertEquals(0, v.exitCode(), v.err());
+        assertEquals("profiles/qemuarm64.yaml: ok (MACHINE moducop-qemuarm64 on qemuarm64)\n", v.out());
+        assertTrue(v.err().startsWith("profiles/qemuarm64.yaml: warning: nobody can log in: login.ssh-keys is empty"
+                + " and login.development is false\n  hint: "), v.err());
+        Cli g = Cli.run("generate", "-o", tmp.resolve("out").toString(), "profiles/qemuarm64.yaml");
+        assertEquals(0, g.exitCode(), g.err());
+        assertTrue(g.err().startsWith("profiles/qemuarm64.yaml: warning: nobody can log in"), g.err());
+
+        for (String login : List.of("{ ssh-keys: [\"" + LoginTest.KEY + "\"] }", "{ development: true }")) {
+            Path p = Files.writeString(tmp.resolve("p.yaml"), "board: { name: moducop-x, base: qemuarm64 }\nlogin: " + login + "\n");
+            Cli ok = Cli.run("validate", p.toString());
+            assertEquals(0, ok.exitCode(), ok.err());
+            assertEquals("", ok.err(), login);
+        }
+    }
 }
