@@ -29,6 +29,11 @@ tmp/deploy/images/${MACHINE}/moducop-image-${MACHINE}.rootfs.wic (with a .wic.bm
 On a machine based on qemuarm64, `runqemu moducop-image nographic` boots that image through
 U-Boot, with U-Boot's environment in moducop-uboot-env-pflash.img (deployed blank).
 [/#if]
+[#if layers.machines?filter(m -> m.base.machine?starts_with("raspberrypi"))?has_content]
+On the Raspberry Pi the image has the board's Bluetooth firmware; its Wi-Fi firmware only once
+local.conf accepts that firmware's licence flag, LICENSE_FLAGS_ACCEPTED += "synaptics-killswitch"
+(see meta-raspberrypi's docs/ipcompliance.md).
+[/#if]
 
 Machines
 --------

@@ -266,4 +266,25 @@ class ReviewFindingsTest {
             assertEquals("", ok.err(), login);
         }
     }
+
+    /** 11: poky's images get MACHINE_EXTRA_RRECOMMENDS through packagegroup-base, which moducop-image leaves out. */
+    @Test
+    void theBoardsRecommendedPackagesAreInstalledAndOnlyTheLicenceGatedFirmwareWaitsForTheFlag() throws IOException {
+        String image = text(IMAGE);
+        String install = image.substring(image.indexOf("IMAGE_INSTALL = \""), image.indexOf("\"\n", image.indexOf("IMAGE_INSTALL = \"")));
+        assertTrue(install.contains("    ${MACHINE_EXTRA_RRECOMMENDS} \\\n"), image);
+        String pi = machineConf("moducop-rpi4");
+        Matcher m = Pattern.compile("(?m)^MACHINE_EXTRA_RRECOMMENDS:remove = \"\\$\\{@(.*)}\"$").matcher(pi);
+        assertTrue(m.find(), pi);
+        String program = BITBAKE_STUBS + "for accepted in [None, '', 'commercial', 'synaptics-killswitch',"
+                + " 'commercial synaptics-killswitch_linux-firmware-rpidistro']:\n"
+                + "    d = D({'LICENSE_FLAGS_ACCEPTED': accepted})\n"
+                + "    print(repr(accepted), '->', repr(" + m.group(1) + "))\n";
+        String removed = "'linux-firmware-rpidistro-bcm43455 linux-firmware-rpidistro-bcm43456'";
+        assertEquals(List.of("None -> " + removed, "'' -> " + removed, "'commercial' -> " + removed, "'synaptics-killswitch' -> ''",
+                "'commercial synaptics-killswitch_linux-firmware-rpidistro' -> ''"), python(program).lines().toList());
+        for (String other : List.of("moducop-qemuarm64", "moducop-beaglebone")) {
+            assertFalse(machineConf(other).contains("MACHINE_EXTRA_RRECOMMENDS"), other);
+        }
+    }
 }
