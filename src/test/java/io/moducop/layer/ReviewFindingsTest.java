@@ -287,4 +287,20 @@ class ReviewFindingsTest {
             assertFalse(machineConf(other).contains("MACHINE_EXTRA_RRECOMMENDS"), other);
         }
     }
+
+    /** 12: moducop-health marks the slot good; RAUC's rauc-mark-good is left out of the image. */
+    @Test
+    void theDistroReadmeSaysTheHealthGateMarksTheSlotGood() {
+        String rauc = text("meta-moducop-distro/README");
+        SortedMap<String, byte[]> none = new LayerGenerator().generate(List.of(ProfileLoader.parse("p.yaml",
+                "board: { name: moducop-x, base: qemuarm64 }\nota: { client: none }\n")));
+        String plain = new String(none.get("meta-moducop-distro/README"), StandardCharsets.UTF_8);
+        for (String readme : List.of(rauc, plain)) {
+            assertFalse(readme.contains("rauc-mark-good.service re-arms"), readme);
+            assertFalse(readme.contains("moducop-mark-good"), readme);
+            assertTrue(readme.contains("moducop-health (the health gate) marks the booted slot good"), readme);
+        }
+        assertTrue(rauc.contains("`rauc status mark-good`"), rauc);
+        assertTrue(plain.contains("`fw_setenv BOOT_<slot>_LEFT 3`"), plain);
+    }
 }
