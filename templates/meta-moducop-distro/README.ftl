@@ -17,21 +17,34 @@ What the image does
   update wrote it), its copy is seeded from the slot that booted last, so configuration follows
   the update; the old slot's copy is left as it was, so a fallback to the old slot also returns
   to the configuration that went with it. Changes made while running the new slot do not travel
-  back on such a fallback.
+  back on such a fallback. systemd's stamp /etc/.updated is not carried over, so the units that
+  follow an update of /usr (ldconfig, hwdb, sysusers) run on the new root file system's first
+  boot.
 - tmpfs overlays, lost at reboot: [#list distro.overlays.volatileDirs as d][=d][#sep], [/#list].
   /run and /var/volatile are tmpfs; /var/log -> volatile/log and /var/run -> ../run are poky's
   own links. poky's volatile-binds units find these directories writable already and do nothing.
+- /data/timesync is bind-mounted on /var/lib/systemd/timesync before systemd starts: the clock
+  file systemd-timesyncd advances the clock to at boot survives a reboot, so a board without a
+  battery-backed clock (the Raspberry Pi) does not start each boot at the image's build time.
 [#if distro.rauc]
 - RAUC (meta-rauc) installs signed bundles (moducop-bundle) into the inactive slot and moves it
-  first in BOOT_ORDER; rauc-mark-good.service re-arms the booted slot's counter
-  (BOOT_<slot>_LEFT = [=distro.bootAttempts]) once the system is up.
-[#else]
-- moducop-mark-good.service re-arms the booted slot's boot counter (BOOT_<slot>_LEFT = [=distro.bootAttempts])
-  once boot-complete.target is reached.
+  first in BOOT_ORDER.
 [/#if]
+- moducop-health (the health gate) marks the booted slot good once the boot has settled and the
+  system passes its checks (listed at the top of /usr/sbin/moducop-health).
+[#if distro.rauc]
+  It runs `rauc status mark-good`, which re-arms the slot's counter (BOOT_<slot>_LEFT = [=distro.bootAttempts]);
+  RAUC's own rauc-mark-good.service is left out of the image, as it would mark the slot good
+  without those checks.
+[#else]
+  It runs `fw_setenv BOOT_<slot>_LEFT [=distro.bootAttempts]`, which re-arms the slot's counter.
+[/#if]
+  A slot that fails the checks is rebooted, which uses up one of its tries; once they are used
+  up, the boot script falls back to the other slot.
 - podman runs the containers[#if distro.containers.dockerAlias], with podman's docker command as the alias[/#if][#if distro.containers.compose];
   `docker compose` and `podman compose` run podman-compose[/#if]. Images, containers and volumes
-  live in /data/containers/storage (not on the tmpfs /var/lib). Unqualified image names are
+  live in /data/containers/storage (not on the tmpfs /var/lib), and podman stages image pulls in
+  /data/containers/tmp (not in /var/tmp, a tmpfs). Unqualified image names are
   looked up on: [#list distro.containers.registries as r][=r][#sep], [/#list].
 
 Maintainer

@@ -25,6 +25,15 @@ then in local.conf:
 
 and build with `bitbake moducop-image`. The flashable image is
 tmp/deploy/images/${MACHINE}/moducop-image-${MACHINE}.rootfs.wic (with a .wic.bmap for bmaptool).
+[#if layers.machines?filter(m -> m.base.machine == "qemuarm64")?has_content]
+On a machine based on qemuarm64, `runqemu moducop-image nographic` boots that image through
+U-Boot, with U-Boot's environment in moducop-uboot-env-pflash.img (deployed blank).
+[/#if]
+[#if layers.machines?filter(m -> m.base.machine?starts_with("raspberrypi"))?has_content]
+On the Raspberry Pi the image has the board's Bluetooth firmware; its Wi-Fi firmware only once
+local.conf accepts that firmware's licence flag, LICENSE_FLAGS_ACCEPTED += "synaptics-killswitch"
+(see meta-raspberrypi's docs/ipcompliance.md).
+[/#if]
 
 Machines
 --------
@@ -41,6 +50,19 @@ Machines
 Why rootB is a copy of rootA: an empty rootB would leave the device with a single bootable slot
 until the first update, and the fallback the boot script promises would land on nothing. Both
 slots hold the same image from the factory; the first update overwrites the inactive one.
+
+Boot partition and updates
+--------------------------
+The boot partition is not A/B: RAUC writes root slots only, and what the boot partition holds
+(boot.scr and the board's boot files, IMAGE_BOOT_FILES) stays as it was flashed.
+[#if layers.machines?filter(m -> m.base.machine?starts_with("raspberrypi"))?has_content]
+On the Raspberry Pi these are the firmware, U-Boot, config.txt, the device trees and overlays
+the firmware loads: the kernel of an updated slot boots with that device tree.
+[/#if]
+An update must work with the boot files of the devices in the field. Changing them is a
+separate step, and not an atomic one: copy the new files (from tmp/deploy/images/${MACHINE}/)
+to /uboot on the device, leaving uboot.env (the boot counters) alone, run sync, then reboot. A
+power cut during the copy can leave the board unbootable until the card is flashed again.
 
 Maintainer
 ----------

@@ -15,6 +15,26 @@ require conf/machine/[=machine.base.machine].conf
 
 KMACHINE = "[=machine.base.kmachine]"
 [/#if]
+[#if machine.base.machine == "qemuarm64"]
+
+# runqemu boots the wic image the way the boot flow expects (oe-core scripts/runqemu): U-Boot as
+# -bios, no -kernel; the disk as virtio-blk (U-Boot's "virtio 0", Linux's /dev/vda); U-Boot's
+# environment in the second flash bank, which moducop-boot deploys blank.
+QB_DEFAULT_BIOS ?= "u-boot.bin"
+QB_DEFAULT_KERNEL ?= "none"
+QB_DEFAULT_FSTYPE ?= "wic"
+QB_DRIVE_TYPE ?= "/dev/vd"
+QB_MEM ?= "-m 1024"
+QB_OPT_APPEND:append = " -drive if=pflash,unit=1,format=raw,file=@DEPLOY_DIR_IMAGE@/moducop-uboot-env-pflash.img"
+[/#if]
+[#if machine.base.machine?starts_with("raspberrypi")]
+
+# moducop-image installs the board's MACHINE_EXTRA_RRECOMMENDS. meta-raspberrypi's Wi-Fi firmware
+# (linux-firmware-rpidistro) is built only once the build accepts its licence flag,
+# LICENSE_FLAGS_ACCEPTED += "synaptics-killswitch" (meta-raspberrypi docs/ipcompliance.md); until
+# then the image goes without it rather than failing with "Nothing RPROVIDES".
+MACHINE_EXTRA_RRECOMMENDS:remove = "${@'' if any(f in (d.getVar('LICENSE_FLAGS_ACCEPTED') or '').split() for f in ('synaptics-killswitch', 'synaptics-killswitch_linux-firmware-rpidistro')) else 'linux-firmware-rpidistro-bcm43455 linux-firmware-rpidistro-bcm43456'}"
+[/#if]
 [#list machine.base.settings as s]
 [#if s?is_first]
 

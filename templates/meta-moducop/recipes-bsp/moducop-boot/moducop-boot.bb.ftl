@@ -43,3 +43,10 @@ do_deploy() {
     { printf 'MODUCOP-DATA-BLANK\n'; head -c 4077 /dev/zero; } > ${DEPLOYDIR}/moducop-data-blank.img
 }
 addtask deploy after do_compile before do_build
+
+# QEMU's virt machine (runqemu, QB_OPT_APPEND in the machine configuration): the second flash bank,
+# where U-Boot keeps its environment. Blank flash, the whole 64 MiB bank QEMU requires; runqemu
+# writes to it as a board writes its flash, and deploying again blanks it.
+do_deploy:append:qemuarm64() {
+    head -c 67108864 /dev/zero | tr '\000' '\377' > ${DEPLOYDIR}/moducop-uboot-env-pflash.img
+}

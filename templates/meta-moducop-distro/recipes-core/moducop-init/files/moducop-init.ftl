@@ -7,6 +7,7 @@
 #     is blank; when it is missing or holds something else, /data falls back to tmpfs, loudly;
 #   - persistent overlays ([#list distro.overlays.persistent as d][=d][#sep] [/#list]) with their upper directories on /data;
 #   - tmpfs overlays ([#list distro.overlays.volatileDirs as d][=d][#sep] [/#list]), /run and /var/volatile on tmpfs;
+#   - systemd-timesyncd's clock file on /data ($DATA/timesync on /var/lib/systemd/timesync);
 #     /var/log -> volatile/log and /var/run -> ../run are links in the image (poky's base-files).
 #
 # Persistent overlays are kept per slot (/data/overlay/<slot>/...), stamped with the id of the
@@ -133,6 +134,11 @@ prepare_slot_state() {
     for d in $PERSISTENT; do
         rm -rf "$staging$d/work"
     done
+    # systemd's update units (ConditionNeedsUpdate=/etc: ldconfig, hwdb, sysusers) run when
+    # /etc/.updated is missing or older than /usr. oe-core gives every file of every image the same
+    # mtime (REPRODUCIBLE_TIMESTAMP_ROOTFS), so a stamp carried over from another root file system
+    # would skip them, although this one has not been through them yet.
+    rm -f "$staging/etc/upper/.updated"
     echo "$rootfs_id" > "$staging/rootfs-id"
     rm -rf "$dir.old"
     if [ -d "$dir" ]; then
@@ -143,12 +149,25 @@ prepare_slot_state() {
     sync
 }
 
-# overlay DIR BASE: overlays DIR with BASE/upper and BASE/work.
+# overlay DIR BASE: overlays DIR with BASE/upper and BASE/work. The lower directory is the root file
+# system, which an update replaces under the upper: the features that forbid changing the lower
+# layer offline stay off (as in oe-core's overlayfs-etc).
 overlay() {
     mkdir -p "$2/upper" "$2/work"
-    if ! mount -t overlay overlay -o "lowerdir=$1,upperdir=$2/upper,workdir=$2/work" "$1"; then
+    if ! mount -t overlay overlay -o "lowerdir=$1,upperdir=$2/upper,workdir=$2/work,index=off,xino=off,redirect_dir=off,metacopy=off" "$1"; then
         log "overlay on $1 failed: $1 stays read-only"
     fi
+}
+
+# systemd-timesyncd keeps the time of its last synchronisation as the mtime of
+# /var/lib/systemd/timesync/clock and advances the clock to it at boot; /var/lib is a tmpfs here, so
+# a board without a battery-backed clock would start each boot at the image's build time.
+persist_clock() {
+    if mkdir -p "$DATA/timesync" /var/lib/systemd/timesync \
+        && mount -o bind "$DATA/timesync" /var/lib/systemd/timesync; then
+        return 0
+    fi
+    log "/var/lib/systemd/timesync is not on $DATA: the clock restarts from the build time after a reboot"
 }
 
 mount_kernel_filesystems
@@ -163,6 +182,7 @@ done
 for dir in $VOLATILE; do
     overlay "$dir" "/var/volatile/overlay$dir"
 done
+persist_clock
 log "slot $slot, data on $DATA, overlays ready"
 
 exec "$REAL_INIT" "$@"

@@ -75,14 +75,18 @@ fdt addr ${[=machine.base.deviceTree.address]} && fdt get value moducop_firmware
 setenv bootargs "[#if machine.base.deviceTree.firmwareBootargs]${moducop_firmware_args} [/#if]console=[=machine.base.console] root=${moducop_root} rootfstype=ext4 ro rootwait panic=5 init=/sbin/moducop-init moducop.data=[=machine.device(machine.data)] rauc.slot=${moducop_slot}"
 [#assign disk = machine.base.uboot.interfaceName + " " + machine.base.uboot.device + ":${moducop_part}"]
 [#assign fdt = "${" + machine.base.deviceTree.address + "}"]
-if load [=disk] ${kernel_addr_r} /boot/[=machine.base.kernel.image]; then
 [#if machine.base.deviceTree.fromFile()]
 [#if machine.base.deviceTree.file??]
-    load [=disk] [=fdt] /boot/[=machine.base.deviceTree.file]
+[#assign dtb = "/boot/" + machine.base.deviceTree.file]
 [#else]
-    # U-Boot's board code names the device tree of the board it runs on (findfdt)
-    load [=disk] [=fdt] /boot/${fdtfile}
+[#assign dtb = "/boot/$" + "{fdtfile}"]
+# U-Boot's board code names the device tree of the board it runs on (findfdt).
 [/#if]
+# The device tree comes from the slot like the kernel: a slot without it (a board variant this
+# image has no device tree for) fails like a slot without a kernel, and the try is used up.
+if load [=disk] ${kernel_addr_r} /boot/[=machine.base.kernel.image] && load [=disk] [=fdt] [=dtb]; then
+[#else]
+if load [=disk] ${kernel_addr_r} /boot/[=machine.base.kernel.image]; then
 [/#if]
     if test -e [=disk] /boot/initramfs; then
         load [=disk] ${ramdisk_addr_r} /boot/initramfs

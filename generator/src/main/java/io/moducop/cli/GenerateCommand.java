@@ -4,8 +4,11 @@ import io.moducop.Diagnostic;
 import io.moducop.ExitCode;
 import io.moducop.layer.LayerGenerator;
 import io.moducop.layer.OutputTree;
+import io.moducop.profile.Profile;
+import io.moducop.profile.ProfileWarnings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,7 +40,8 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SortedMap<String, byte[]> files = new LayerGenerator().generate(profiles.load());
+        List<Profile> loaded = profiles.load();
+        SortedMap<String, byte[]> files = new LayerGenerator().generate(loaded);
         OutputTree tree = new OutputTree(output, LayerGenerator.LAYERS);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -53,11 +57,18 @@ final class GenerateCommand implements Callable<Integer> {
             boolean same = c.isEmpty() && !tree.interrupted();
             out.println(same ? "up to date: " + files.size() + " files in " + Diagnostic.escape(output)
                     : c.all().size() + " of " + files.size() + " files differ; run moducop generate");
+            warn(loaded, err);
             return same ? ExitCode.OK : ExitCode.FAILED;
         }
         OutputTree.Changes c = tree.write(files, notice -> err.println(Diagnostic.escape(notice)));
         out.printf("%s: %d files (%d new, %d changed, %d removed, %d unchanged)%n", Diagnostic.escape(output), files.size(),
                 c.added().size(), c.changed().size(), c.removed().size(), c.unchanged());
+        warn(loaded, err);
         return ExitCode.OK;
+    }
+
+    /** After the work, so a failure stays the one line it is; the layers are written either way. */
+    private static void warn(List<Profile> profiles, PrintWriter err) {
+        profiles.forEach(p -> ProfileWarnings.of(p).forEach(w -> err.println(w.format())));
     }
 }

@@ -51,6 +51,9 @@ public final class LayerGenerator {
             new Install("moducop-container-config", DISTRO_LAYER
                     + "/recipes-containers/moducop-container-config/files/50-moducop.conf",
                     "${sysconfdir}/containers/containers.conf.d/50-moducop.conf", "0644"),
+            new Install("moducop-container-config", DISTRO_LAYER
+                    + "/recipes-containers/moducop-container-config/files/moducop-podman-tmp.conf",
+                    "${nonarch_libdir}/tmpfiles.d/moducop-podman-tmp.conf", "0644"),
             new Install("container-host-config", DISTRO_LAYER + "/recipes-containers/container-host-config/files/storage.conf",
                     "${sysconfdir}/containers/storage.conf", "0644"),
             new Install("container-host-config", DISTRO_LAYER + "/recipes-containers/container-host-config/files/registries.conf",

@@ -19,6 +19,7 @@ public record Install(String recipe, String file, String target, String mode) {
             "${libexecdir}", "/usr/libexec",
             "${systemd_system_unitdir}", "/usr/lib/systemd/system",
             "${systemd_unitdir}", "/usr/lib/systemd",
+            "${nonarch_libdir}", "/usr/lib",
             "${datadir}", "/usr/share",
             "${ROOT_HOME}", "/root");
 

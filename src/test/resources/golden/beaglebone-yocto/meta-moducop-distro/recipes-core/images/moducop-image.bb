@@ -6,11 +6,13 @@ inherit core-image
 
 IMAGE_FEATURES += "read-only-rootfs ssh-server-openssh"
 
-# Lean like core-image-minimal: packagegroup-base would drag in the board's optional
-# firmware (and its licence flags) that a container host does not need.
+# Lean like core-image-minimal, without packagegroup-base; but the board's recommended packages,
+# which poky's images get through it (MACHINE_EXTRA_RRECOMMENDS: e.g. the Raspberry Pi 4's
+# Wi-Fi and Bluetooth firmware), are installed.
 IMAGE_INSTALL = " \
     packagegroup-core-boot \
     ${CORE_IMAGE_EXTRA_INSTALL} \
+    ${MACHINE_EXTRA_RRECOMMENDS} \
     kernel-modules \
     moducop-init \
     moducop-container-config \

@@ -65,9 +65,10 @@ saveenv
 echo "ModuCop: booting slot ${moducop_slot} (tries left: A=${BOOT_A_LEFT} B=${BOOT_B_LEFT})"
 
 setenv bootargs "console=ttyS0,115200 root=${moducop_root} rootfstype=ext4 ro rootwait panic=5 init=/sbin/moducop-init moducop.data=/dev/mmcblk0p4 rauc.slot=${moducop_slot}"
-if load mmc 0:${moducop_part} ${kernel_addr_r} /boot/zImage; then
-    # U-Boot's board code names the device tree of the board it runs on (findfdt)
-    load mmc 0:${moducop_part} ${fdt_addr_r} /boot/${fdtfile}
+# U-Boot's board code names the device tree of the board it runs on (findfdt).
+# The device tree comes from the slot like the kernel: a slot without it (a board variant this
+# image has no device tree for) fails like a slot without a kernel, and the try is used up.
+if load mmc 0:${moducop_part} ${kernel_addr_r} /boot/zImage && load mmc 0:${moducop_part} ${fdt_addr_r} /boot/${fdtfile}; then
     if test -e mmc 0:${moducop_part} /boot/initramfs; then
         load mmc 0:${moducop_part} ${ramdisk_addr_r} /boot/initramfs
         bootz ${kernel_addr_r} ${ramdisk_addr_r}:${filesize} ${fdt_addr_r}
