@@ -3,8 +3,12 @@
 #
 # The slot's health gate. Runs once the boot has settled; marks the booted slot good only when
 # the system is as ModuCop expects it: the data partition mounted (not the tmpfs fallback), every
-# overlay in place, no failed unit. Otherwise it says why and reboots, which uses up one of the
-# slot's tries, so a slot that never becomes healthy falls back to the other one.
+# overlay in place, and none of the units in JUDGED failed. Otherwise it says why and reboots,
+# which uses up one of the slot's tries, so a slot that never becomes healthy falls back to the
+# other one. JUDGED is what the device needs the slot for: the units the image enables for its job
+# and the core services they run on. Any other failed unit is reported and not judged; above all
+# the network's (no cable, no DHCP server: systemd-networkd-wait-online fails) are the device's
+# surroundings, not the slot's health, and must never roll a good slot back.
 [#if distro.apps?has_content]
 # Every application must be up too: each of its containers running, and healthy where it has a
 # health check. Once the slot is marked good, the images neither slot uses are pruned.
@@ -13,6 +17,7 @@
 PERSISTENT="[#list distro.overlays.persistent as d][=d][#sep] [/#list]"
 VOLATILE="[#list distro.overlays.volatileDirs as d][=d][#sep] [/#list]"
 SETTLE_SECONDS=300
+JUDGED="systemd-journald.service dbus.service[#list judgedUnits as u] [=u][/#list]"
 [#if distro.apps?has_content]
 APPS="[#list distro.apps as a][=a.name]:[=a.compose.services?size][#sep] [/#list]"
 [/#if]
@@ -71,8 +76,16 @@ fi
 for dir in $PERSISTENT $VOLATILE; do
     mounted "$dir" overlay || problem "$dir is not an overlay"
 done
-failed=$(systemctl list-units --state=failed --no-legend --plain | awk '{ print $1 }' | tr '\n' ' ')
-[ -z "$failed" ] || problem "failed units: $failed"
+judged=
+other=
+for unit in $(systemctl list-units --state=failed --no-legend --plain | awk '{ print $1 }'); do
+    case " $JUDGED " in
+        *" $unit "*) judged="$judged $unit" ;;
+        *) other="$other $unit" ;;
+    esac
+done
+[ -z "$judged" ] || problem "failed units:$judged"
+[ -z "$other" ] || echo "moducop-health: failed, not judged (the slot's health does not depend on them):$other"
 [#if distro.apps?has_content]
 
 # APP:SERVICES; waits while a health check is still starting

@@ -341,6 +341,29 @@ class SystemScenariosTest {
         failsWithout(defaults().withFile(INIT + "moducop-health", markGoodOnly), "unhealthy", "U-Boot env BOOT_B_LEFT");
     }
 
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    void offlineBootsCompleteAndStayOnTheGoodSlot() throws IOException, InterruptedException {
+        passes("offline");
+    }
+
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    void withoutDhcpTheBootCompletesAndTheSlotIsMarkedGood() throws IOException, InterruptedException {
+        passes("no-dhcp");
+    }
+
+    /** The health gate's old rule, every failed unit rolls the slot back: a device without DHCP reboots instead of marking good. */
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    void judgingTheNetworkRollsBackAnOfflineSlot() throws IOException, InterruptedException {
+        SystemScenarios.Generated good = defaults();
+        String gate = text(good, INIT + "moducop-health");
+        String everyUnit = gate.replace("case \" $JUDGED \" in", "case \" $unit \" in");
+        assertFalse(everyUnit.equals(gate), "the mutation must change moducop-health");
+        failsWithout(good.withFile(INIT + "moducop-health", everyUnit.getBytes(UTF_8)), "no-dhcp", "the health gate did not reboot");
+    }
+
     private static String text(SystemScenarios.Generated g, String path) {
         return new String(g.files().get(path), UTF_8);
     }

@@ -99,16 +99,18 @@ final class DiskBuilder {
     }
 
     /**
-     * What a --system root slot holds beyond the cached Debian userland: the generated files where
-     * the recipes install them, the fstab wic would write, the units the recipes enable, the RAUC
-     * keyring the build supplies, {@code variant} (a marker file, /etc/moducop-boottest-variant,
-     * so that two images differ, as an update's does), and the applications' images as
-     * moducop-apps installs them from the build's export ({@code appImages}: that OCI layout, or null).
+     * What a --system root slot holds beyond the cached Debian userland: the files the recipes
+     * install where they install them (the generated ones, the release's own, the RAUC keyring the
+     * build supplies), the fstab wic would write, the system-preset files the image's packages get
+     * (applied as the image's rootfs step applies them), {@code variant} (a marker file,
+     * /etc/moducop-boottest-variant, so that two images differ, as an update's does), and the
+     * applications' images as moducop-apps installs them from the build's export ({@code appImages}:
+     * that OCI layout, or null).
      */
-    record SystemSpec(List<GuestFiles.Entry> files, String fstab, List<String> enable, byte[] keyringPem, String variant,
+    record SystemSpec(List<GuestFiles.Entry> files, String fstab, List<GuestFiles.PresetFile> presets, String variant,
                       List<HarnessFile> harness, Path appImages) {
         String key() {
-            StringBuilder sb = new StringBuilder(fstab).append(enable).append(variant);
+            StringBuilder sb = new StringBuilder(fstab).append(presets).append(variant);
             if (appImages != null) {
                 try {
                     sb.append(Files.readString(appImages.resolve("index.json")));
@@ -122,7 +124,6 @@ final class DiskBuilder {
             for (GuestFiles.Entry e : files) {
                 sb.append(e.target()).append(e.mode()).append(e.content() == null ? "dir" : sha256(e.content()));
             }
-            sb.append(keyringPem == null ? "" : sha256(keyringPem));
             return sha256(sb.toString());
         }
     }
@@ -191,32 +192,34 @@ final class DiskBuilder {
                 Files.setPosixFilePermissions(t, perms(e.mode()));
             }
             put(dir.resolve("etc/fstab"), spec.fstab().getBytes(StandardCharsets.UTF_8));
-            Path wants = dir.resolve("etc/systemd/system/multi-user.target.wants");
-            Files.createDirectories(wants);
-            for (String unit : spec.enable()) {
-                link(wants.resolve(unit), "/usr/lib/systemd/system/" + unit);
-            }
             if (spec.appImages() != null) {
                 Path images = dir.resolve("usr/share/moducop/apps/images");
                 Files.createDirectories(images.getParent());
                 run("cp", "-r", spec.appImages().toString(), images.toString());
             }
-            if (spec.keyringPem() != null) {
-                put(dir.resolve("etc/rauc/ca.cert.pem"), spec.keyringPem());
-            }
             // the harness's own files, kept apart from the generated ones
             String unit = "moducop-boottest-report.service";
             putResource("boottest/system/" + unit, dir.resolve("usr/lib/systemd/system/" + unit), 0644);
             putResource("boottest/system/report", dir.resolve("usr/libexec/moducop-boottest/report"), 0755);
-            link(wants.resolve(unit), "/usr/lib/systemd/system/" + unit);
             for (HarnessFile h : spec.harness()) {
                 Path t = dir.resolve(h.target().substring(1));
                 if (h.content() != null) {
                     put(t, h.content().getBytes(StandardCharsets.UTF_8));
                     Files.setPosixFilePermissions(t, perms(h.mode()));
                 }
+            }
+            // as oe-core's rootfs-postcommands (systemd_handle_machine_id): [Install] applied as systemctl
+            // enable applies it, Also= and all; the harness's own units are enabled below it, by name
+            for (GuestFiles.PresetFile p : spec.presets()) {
+                put(dir.resolve("usr/lib/systemd/system-preset/" + p.name()), p.content().getBytes(StandardCharsets.UTF_8));
+            }
+            run("systemctl", "--root=" + dir, "--preset-mode=enable-only", "preset-all");
+            Path wants = dir.resolve("etc/systemd/system/multi-user.target.wants");
+            Files.createDirectories(wants);
+            link(wants.resolve(unit), "/usr/lib/systemd/system/" + unit);
+            for (HarnessFile h : spec.harness()) {
                 if (h.enable()) {
-                    link(wants.resolve(t.getFileName().toString()), h.target());
+                    link(wants.resolve(Path.of(h.target()).getFileName().toString()), h.target());
                 }
             }
             put(dir.resolve("etc/moducop-boottest-variant"), (spec.variant() + "\n").getBytes(StandardCharsets.UTF_8));

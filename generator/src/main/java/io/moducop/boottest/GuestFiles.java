@@ -1,13 +1,21 @@
 package io.moducop.boottest;
 
+import io.moducop.layer.LayerGenerator;
+import io.moducop.machine.ReleaseFacts;
 import io.moducop.model.Install;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * The generated files in the guest exactly where the generated recipes install them: the
- * generator's install manifest ({@link io.moducop.layer.LayerGenerator#installs}), plus what the
- * recipes' do_install makes without a file of ours.
+ * What the image's recipes put into the guest, where they put it: the generator's install manifest
+ * ({@link io.moducop.layer.LayerGenerator#installs}), what our recipes' do_install makes without a
+ * file of ours, and what the release's own recipes install and enable ({@link ReleaseFacts}).
  */
 public final class GuestFiles {
 
@@ -18,7 +26,8 @@ public final class GuestFiles {
     private GuestFiles() {
     }
 
-    public static List<Entry> of(SystemScenarios.Generated gen) {
+    /** {@code keyring}: the CA the build supplies when the profile names none (rauc-conf installs it beside system.conf). */
+    public static List<Entry> of(SystemScenarios.Generated gen, byte[] keyring) {
         List<Entry> out = new ArrayList<>();
         List<Install> installs = gen.layers().installs(gen.profile().board().name());
         for (Install i : installs) {
@@ -32,8 +41,57 @@ public final class GuestFiles {
                 out.add(new Entry(i.file(), i.path(), Integer.parseInt(i.mode(), 8), content, false));
             }
         }
-        // moducop-container-config.bb: podman's docker command prints a notice unless this exists
+        ReleaseFacts facts = gen.profile().release().facts();
+        String keyringPath = facts.raucConfDir() + "/ca.cert.pem";
+        if (gen.profile().ota().rauc() && keyring != null && installs.stream().noneMatch(i -> !i.directory() && i.path().equals(keyringPath))) {
+            out.add(new Entry(null, keyringPath, 0644, keyring, false));
+        }
+        for (ReleaseFacts.File f : facts.files()) {
+            out.add(new Entry(null, f.path(), 0644, f.content().getBytes(StandardCharsets.UTF_8), false));
+        }
+        // meta-virtualization's podman recipe (podman_git.bb do_install) silences the docker wrapper's notice with it
         out.add(new Entry(null, "/etc/containers/nodocker", 0644, new byte[0], false));
+        return List.copyOf(out);
+    }
+
+    /** A system-preset file as systemd.bbclass writes it for one package. */
+    public record PresetFile(String name, String content) {
+    }
+
+    /**
+     * The image's {@code 98-PKG.preset} files: the release's packages' (SYSTEMD_SERVICE with
+     * SYSTEMD_AUTO_ENABLE), with the units our recipes enable added to their package's; template
+     * instances as systemd.bbclass writes them ({@code enable foo@.service a b}).
+     */
+    public static List<PresetFile> presets(SystemScenarios.Generated gen) {
+        Map<String, String> action = new TreeMap<>();
+        Map<String, Set<String>> services = new TreeMap<>();
+        for (ReleaseFacts.Preset p : gen.profile().release().facts().presets()) {
+            action.put(p.pkg(), p.action());
+            services.computeIfAbsent(p.pkg(), k -> new LinkedHashSet<>()).addAll(p.services());
+        }
+        for (LayerGenerator.EnabledUnit u : LayerGenerator.enabledUnits(gen.layers().model().distro())) {
+            action.putIfAbsent(u.recipe(), "enable");
+            services.computeIfAbsent(u.recipe(), k -> new LinkedHashSet<>()).add(u.unit());
+        }
+        List<PresetFile> out = new ArrayList<>();
+        services.forEach((pkg, units) -> {
+            Map<String, List<String>> instances = new LinkedHashMap<>();
+            for (String unit : units) {
+                int at = unit.indexOf('@');
+                if (at > 0 && !unit.contains("@.")) {
+                    int dot = unit.lastIndexOf('.');
+                    instances.computeIfAbsent(unit.substring(0, at + 1) + unit.substring(dot), k -> new ArrayList<>())
+                            .add(unit.substring(at + 1, dot));
+                } else {
+                    instances.computeIfAbsent(unit, k -> new ArrayList<>());
+                }
+            }
+            StringBuilder sb = new StringBuilder();
+            instances.forEach((unit, names) -> sb.append(action.get(pkg)).append(' ').append(unit)
+                    .append(names.isEmpty() ? "" : " " + String.join(" ", names)).append('\n'));
+            out.add(new PresetFile("98-" + pkg + ".preset", sb.toString()));
+        });
         return List.copyOf(out);
     }
 }

@@ -73,7 +73,7 @@ final class PowerCut {
     private Qemu.Boot boot(Path disk, Path pflash, Qemu.Stop stop, String name) throws IOException, InterruptedException {
         Path share = dir.resolve("share");
         Files.createDirectories(share);
-        Qemu.Boot b = qemu.systemPowerCycle(disk, pflash, share, Qemu.freePort(), 120, stop, dir.resolve(name + ".log"));
+        Qemu.Boot b = qemu.systemPowerCycle(disk, pflash, share, Qemu.Network.USER, Qemu.freePort(), 120, stop, dir.resolve(name + ".log"));
         return b;
     }
 

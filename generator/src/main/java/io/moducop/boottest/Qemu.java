@@ -110,15 +110,34 @@ final class Qemu {
         }
     }
 
+    /** What the board's Ethernet port is plugged into. */
+    enum Network {
+        /** QEMU's user network with restrict=on: a DHCP server answers, the guest reaches nothing else; SSH forwarded. */
+        USER,
+        /** No network card: no link ever comes up (a device with its cable unplugged). */
+        NONE,
+        /** A card on a hub with no other port: the link is up and nobody answers DHCP. */
+        NO_DHCP;
+
+        List<String> qemuArgs(int sshPort) {
+            return switch (this) {
+                case USER -> List.of("-netdev", "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:" + sshPort + "-:22",
+                        "-device", "virtio-net-device,netdev=n0");
+                case NONE -> List.of();
+                case NO_DHCP -> List.of("-netdev", "hubport,id=n0,hubid=0", "-device", "virtio-net-device,netdev=n0");
+            };
+        }
+    }
+
     /**
-     * One power cycle of the real-userland board: as {@link #powerCycle} plus user networking
-     * (restrict=on: the guest reaches nothing; SSH forwarded from 127.0.0.1:{@code sshPort}),
+     * One power cycle of the real-userland board: as {@link #powerCycle} plus the network {@code net}
+     * ({@link Network#USER}: the guest reaches nothing; SSH forwarded from 127.0.0.1:{@code sshPort}),
      * an i6300esb watchdog on the PCI bus, and the host directory {@code share} as 9p tag
      * "boottest" for the harness's reporter. The console is written to {@code log} as it comes.
      */
-    Boot systemPowerCycle(Path disk, Path pflash, Path share, int sshPort, int timeoutSeconds, Stop stop, Path log)
+    Boot systemPowerCycle(Path disk, Path pflash, Path share, Network net, int sshPort, int timeoutSeconds, Stop stop, Path log)
             throws IOException, InterruptedException {
-        List<String> cmd = List.of(assets.tool("qemu-system-aarch64").toString(),
+        List<String> cmd = new java.util.ArrayList<>(List.of(assets.tool("qemu-system-aarch64").toString(),
                 "-M", "virt", "-cpu", "cortex-a57", "-smp", "1", "-m", "1024",
                 "-nodefaults", "-display", "none", "-serial", "stdio", "-no-reboot",
                 "-bios", assets.tool("u-boot.bin").toString(),
@@ -128,10 +147,9 @@ final class Qemu {
                 // the environment bank once more, as a disk Linux can reach (/dev/vdb): Debian's kernel has no CFI flash driver
                 "-drive", "if=none,id=env,format=raw,file=" + pflash + ",file.locking=off",
                 "-device", "virtio-blk-pci,drive=env",
-                "-netdev", "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:" + sshPort + "-:22",
-                "-device", "virtio-net-device,netdev=n0",
                 "-device", "i6300esb", "-action", "watchdog=reset",
-                "-virtfs", "local,path=" + share + ",mount_tag=boottest,security_model=none,id=boottest");
+                "-virtfs", "local,path=" + share + ",mount_tag=boottest,security_model=none,id=boottest"));
+        cmd.addAll(net.qemuArgs(sshPort));
         long start = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();

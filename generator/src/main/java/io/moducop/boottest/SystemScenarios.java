@@ -31,7 +31,7 @@ import java.util.concurrent.Future;
 public final class SystemScenarios {
 
     public static final List<String> SCENARIOS = List.of("system-boot", "login", "containers", "mark-good", "rauc-install",
-            "panic", "hang", "unhealthy", "power-cut", "apps");
+            "panic", "hang", "unhealthy", "power-cut", "apps", "offline", "no-dhcp");
 
     private long seed = System.nanoTime() % 1_000_000;
     private int cuts = 30;
@@ -147,8 +147,7 @@ public final class SystemScenarios {
     DiskBuilder.SystemSpec spec(Generated g, String variant, List<DiskBuilder.HarnessFile> fault) throws IOException {
         List<DiskBuilder.HarnessFile> h = new ArrayList<>(harnessFiles(g));
         h.addAll(fault);
-        return new DiskBuilder.SystemSpec(GuestFiles.of(g), g.fstab(),
-                LayerGenerator.enabledUnits(g.layers().model().distro()).stream().map(LayerGenerator.EnabledUnit::unit).toList(), keyring, variant,
+        return new DiskBuilder.SystemSpec(GuestFiles.of(g, keyring), g.fstab(), GuestFiles.presets(g), variant,
                 List.copyOf(h), appImages(g));
     }
 
@@ -171,18 +170,12 @@ public final class SystemScenarios {
     /** What the harness adds to the guest beyond the generated files, each with its reason. */
     List<DiskBuilder.HarnessFile> harnessFiles(Generated gen) throws IOException {
         List<DiskBuilder.HarnessFile> h = new ArrayList<>();
-        h.add(new DiskBuilder.HarnessFile("/usr/lib/systemd/network/80-wired.network", 0644,
-                "# boot-test: what oe-core's systemd-conf installs as wired.network\n[Match]\nType=ether\nName=!veth*\n\n"
-                        + "[Network]\nDHCP=yes\n", false,
-                "the Yocto image configures Ethernet with systemd-networkd and oe-core's wired.network (DHCP); Debian ships neither enabled"));
         h.add(new DiskBuilder.HarnessFile("/usr/lib/systemd/system.conf.d/moducop-boottest-emulation.conf", 0644,
                 "# boot-test: the board is emulated (QEMU TCG), several times slower than the hardware\n"
                         + "[Manager]\nDefaultDeviceTimeoutSec=" + DEVICE_TIMEOUT_SECONDS + "s\n", false,
                 "under emulation udev's coldplug of Debian's generic kernel takes 25 s on an idle host and over 90 s"
                         + " (systemd's default device timeout) on a loaded one: devices get " + DEVICE_TIMEOUT_SECONDS
                         + " s; a device that never appears still times out"));
-        h.add(DiskBuilder.HarnessFile.enable("/usr/lib/systemd/system/systemd-networkd.service",
-                "systemd-networkd is enabled in the Yocto image by systemd's preset; Debian leaves it off"));
         if (gen.profile().ota().rauc()) {
             h.add(new DiskBuilder.HarnessFile("/usr/lib/modules-load.d/moducop-boottest-rauc.conf", 0644,
                     "# boot-test: built into linux-yocto by meta-rauc's rauc.cfg; modules in Debian's kernel\nloop\nsquashfs\ndm_mod\ndm_verity\n",
@@ -265,6 +258,8 @@ public final class SystemScenarios {
             case "hang" -> fallback(d, Fault.HANG);
             case "unhealthy" -> fallback(d, Fault.UNHEALTHY);
             case "apps" -> apps(d);
+            case "offline" -> unplugged(d, id, Qemu.Network.NONE, 2);
+            case "no-dhcp" -> unplugged(d, id, Qemu.Network.NO_DHCP, 1);
             default -> throw new IllegalArgumentException("unknown scenario " + id);
         };
     }
@@ -282,6 +277,8 @@ public final class SystemScenarios {
         final List<String> notes = new ArrayList<>();
 
         int sshPort;
+        /** What the board's network port is plugged into. */
+        Qemu.Network network = Qemu.Network.USER;
         /** What the harness adds to slot A beyond {@link #harnessFiles} (login: root's password). */
         final List<DiskBuilder.HarnessFile> extraA;
 
@@ -307,6 +304,10 @@ public final class SystemScenarios {
         /** Slot A as generated (plus {@link #extraA}); slot B the same, or with {@code faultB} added. */
         void build(List<DiskBuilder.HarnessFile> faultB) throws IOException {
             DiskBuilder.SystemSpec specA = spec(gen, "A", extraA);
+            io.moducop.machine.ReleaseFacts facts = gen.profile().release().facts();
+            notes.add("release " + facts.release() + " (releases/" + facts.release() + ".yaml, from bitbake -e): rauc-conf's files in "
+                    + facts.raucConfDir() + "; " + String.join(", ", facts.files().stream().map(f -> f.path() + " (" + f.recipe() + ")").toList())
+                    + "; presets applied with systemctl preset-all: " + String.join(", ", specA.presets().stream().map(GuestFiles.PresetFile::name).toList()));
             for (DiskBuilder.HarnessFile h : specA.harness()) {
                 notes.add("harness: " + h.target() + ": " + h.reason());
             }
@@ -355,7 +356,7 @@ public final class SystemScenarios {
             });
             Path log = dir.resolve("console-" + ++cycles + ".log");
             sshPort = Qemu.freePort();
-            Qemu.Boot b = qemu.systemPowerCycle(disk, pflash, share, sshPort, BOOT_TIMEOUT_SECONDS, withDeadEnds, log);
+            Qemu.Boot b = qemu.systemPowerCycle(disk, pflash, share, network, sshPort, BOOT_TIMEOUT_SECONDS, withDeadEnds, log);
             lastBoot = b;
             s.add(b, BOOT_TIMEOUT_SECONDS);
             s.logs.add(log.toString());
@@ -390,6 +391,11 @@ public final class SystemScenarios {
 
     /** The checks every good boot of the real userland passes. */
     void expectSystemUp(Scenario s, BootConsole c, String slot) {
+        expectSystemUp(s, c, slot, List.of());
+    }
+
+    /** As {@link #expectSystemUp(Scenario, BootConsole, String)}, with {@code mayFail} the units the scenario's surroundings fail. */
+    void expectSystemUp(Scenario s, BootConsole c, String slot, List<String> mayFail) {
         s.expectLine(c, "ModuCop: booting slot " + slot, "boot script chose slot " + slot);
         s.expectLine(c, "moducop-init: slot " + slot + ", data on /data, overlays ready", "the generated moducop-init ran and handed over");
         s.expect(!c.has("Timed out waiting for device"), "no device timed out",
@@ -402,7 +408,9 @@ public final class SystemScenarios {
         s.expect(c.has("BOOTTEST: multi-user.target active"), "systemd reached multi-user.target",
                 c.line("BOOTTEST: multi-user.target").orElse("the reporter never ran (multi-user.target not reached)"));
         List<String> failed = c.lines().stream().filter(l -> l.contains("BOOTTEST: failed ")).toList();
-        s.expect(c.has("BOOTTEST: failed-count 0"), "systemctl --failed is empty",
+        List<String> unexpected = failed.stream().filter(l -> mayFail.stream().noneMatch(u -> l.contains("BOOTTEST: failed " + u + " "))).toList();
+        s.expect(c.has("BOOTTEST: failed-count " + (failed.size() - unexpected.size())) && unexpected.isEmpty(),
+                mayFail.isEmpty() ? "systemctl --failed is empty" : "systemctl --failed lists nothing but " + String.join(", ", mayFail),
                 failed.isEmpty() ? c.line("BOOTTEST: failed-count").orElse("no report") : String.join(" | ", failed));
         List<String> jobs = c.lines().stream().filter(l -> l.contains("BOOTTEST: job ")).toList();
         s.expect(jobs.isEmpty() && c.has("BOOTTEST: start"), "no job left waiting (for a device or anything else)",
@@ -693,6 +701,43 @@ public final class SystemScenarios {
         return finish(s, d);
     }
 
+    /** The unit that fails when the network never comes up: the surroundings, which the health gate does not judge. */
+    static final String WAIT_ONLINE = "systemd-networkd-wait-online.service";
+
+    /**
+     * A device whose network never comes up ({@code net}: no card, or no DHCP answer) boots
+     * {@code boots} times: each boot completes, the network's wait fails (the condition is really
+     * met: the release enables systemd-networkd with its [Install] Also=, so network-online.target
+     * pulls systemd-networkd-wait-online), the health gate marks the slot good anyway and the board
+     * powers off through the reporter, never rebooting: a slot marked good on an earlier boot stays.
+     */
+    private ScenarioResult unplugged(Device d, String id, Qemu.Network net, int boots) throws IOException, InterruptedException {
+        int attempts = gen.profile().bootAttempts();
+        String what = net == Qemu.Network.NONE ? "no network card, no link" : "a link on which nobody answers DHCP";
+        Scenario s = new Scenario(id, "no network (" + what + "): " + boots + (boots == 1 ? " boot" : " boots")
+                + " complete, the slot is marked good" + (gen.profile().apps().isEmpty() ? "" : " with the applications up")
+                + " and never rolled back; the failed wait for the network is reported, not judged");
+        d.network = net;
+        d.build();
+        d.taskResource("mark-good.sh");
+        for (int boot = 1; boot <= boots; boot++) {
+            BootConsole c = d.boot(s);
+            String n = boots == 1 ? "" : "boot " + boot + ": ";
+            expectSystemUp(s, c, "A", List.of(WAIT_ONLINE));
+            s.expect(c.has("BOOTTEST: failed " + WAIT_ONLINE), n + WAIT_ONLINE + " failed: the boot really had no network",
+                    c.line("BOOTTEST: failed-count").orElse("no report"));
+            s.expectLine(c, "moducop-health: failed, not judged", n + "the health gate reported the failure and did not judge it");
+            s.expectLine(c, "moducop-health: slot A is healthy and marked good", n + "the health gate marked slot A good");
+            s.expect(!c.has("rebooting to use up this try"), n + "the health gate did not reboot",
+                    c.line("rebooting to use up this try").orElse(null));
+            s.expect(c.has("BOOTTEST: done"), n + "the boot ended in the reporter's power-off", c.line("BOOTTEST: done").orElse("no report"));
+            Map<String, String> env = d.env();
+            s.expectEnv(env, "BOOT_A_LEFT", Integer.toString(attempts));
+            s.expectEnv(env, "BOOT_ORDER", "A B");
+        }
+        return finish(s, d);
+    }
+
     /**
      * A verity bundle as meta-rauc's bundle.bbclass makes it: manifest with [update] compatible
      * and version, [bundle] format=verity, [image.rootfs] filename=rootfs.ext4; signed by rauc.
@@ -878,7 +923,7 @@ public final class SystemScenarios {
                 "Kernel panic - not syncing", 60),
         HANG("hang", "userspace hangs: a unit of slot B freezes PID 1 once the hardware watchdog is armed; only the watchdog can reset the board",
                 "BOOTTEST-FAULT: freezing PID 1", 90),
-        UNHEALTHY("unhealthy", "slot B boots, but an application unit fails: the health gate must not mark it good",
+        UNHEALTHY("unhealthy", "slot B boots, but the unit that starts the containers fails: the health gate must not mark it good",
                 "BOOTTEST-FAULT: an application fails", -1);
 
         final String id;
@@ -914,18 +959,12 @@ public final class SystemScenarios {
                         [Install]
                         WantedBy=multi-user.target
                         """, true, "a unit that freezes PID 1 (cgroup freezer on init.scope) once /dev/watchdog0 is active"));
-                case UNHEALTHY -> List.of(new DiskBuilder.HarnessFile(unitDir + "moducop-boottest-broken-app.service", 0644, """
-                        # boot-test fault (harness): an application that fails to start
-                        [Unit]
-                        Description=boot-test fault: an application that fails
-
+                case UNHEALTHY -> List.of(new DiskBuilder.HarnessFile(unitDir + "podman-restart.service.d/zz-boottest-fault.conf", 0644, """
+                        # boot-test fault (harness): the unit that starts the containers fails
                         [Service]
-                        Type=oneshot
-                        ExecStart=/bin/sh -c 'echo "BOOTTEST-FAULT: an application fails to start" > /dev/console; exit 1'
-
-                        [Install]
-                        WantedBy=multi-user.target
-                        """, true, "an application unit that fails on every boot"));
+                        ExecStartPre=/bin/sh -c 'echo "BOOTTEST-FAULT: an application fails to start" > /dev/console; exit 1'
+                        """, false, "podman-restart.service, which the image enables to start the containers, fails on every boot"
+                        + " (a unit the health gate judges)"));
             };
         }
     }

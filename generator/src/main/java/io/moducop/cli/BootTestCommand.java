@@ -53,7 +53,7 @@ final class BootTestCommand implements Callable<Integer> {
     @Option(names = "--system",
             description = {"Boot a real arm64 Debian userland (systemd, podman, RAUC; built once with mmdebstrap, needs root)",
                     "with the generated files where the recipes install them.",
-                    "Scenarios: system-boot, login, containers, mark-good, rauc-install, panic, hang, unhealthy, power-cut, apps (profiles with apps)."})
+                    "Scenarios: system-boot, login, containers, mark-good, rauc-install, panic, hang, unhealthy, power-cut, apps (profiles with apps), offline, no-dhcp."})
     boolean system;
 
     @Option(names = "--seed", paramLabel = "N", description = "--system power-cut: the random seed (default: new, printed).")

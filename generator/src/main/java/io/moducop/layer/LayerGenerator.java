@@ -39,6 +39,8 @@ public final class LayerGenerator {
 
     private static final String INIT_FILES = DISTRO_LAYER + "/recipes-core/moducop-init/files/";
     private static final String RAUC_FILES = BSP_LAYER + "/dynamic-layers/rauc/recipes-core/rauc/files/" + MACHINE + "/";
+    /** meta-rauc's rauc-conf decides where its files go, per release ({@link io.moducop.machine.ReleaseFacts}). */
+    private static final String RAUC_CONF_DIR = "@rauc-conf-dir@";
 
     /** Every generated file that goes into the root file system, and where; {@link #wanted} still decides which exist. */
     private static final List<Install> INSTALLS = List.of(
@@ -66,11 +68,11 @@ public final class LayerGenerator {
                     "${sysconfdir}/fw_env.config", "0644"),
             new Install("moducop-boot", BSP_LAYER + "/recipes-bsp/moducop-boot/files/" + MACHINE + "/uboot.mount",
                     "${systemd_system_unitdir}/uboot.mount", "0644"),
-            new Install("rauc-conf", RAUC_FILES + "system.conf", "${sysconfdir}/rauc/system.conf", "0644"),
+            new Install("rauc-conf", RAUC_FILES + "system.conf", RAUC_CONF_DIR + "/system.conf", "0644"),
             new Install("moducop-init", null, "/data", "0755"),
             new Install("moducop-login", null, "${ROOT_HOME}/.ssh", "0700"),
             new Install("moducop-boot", null, "/uboot", "0755"),
-            new Install("rauc-conf", RAUC_FILES + "ca.cert.pem", "${sysconfdir}/rauc/ca.cert.pem", "0644"),
+            new Install("rauc-conf", RAUC_FILES + "ca.cert.pem", RAUC_CONF_DIR + "/ca.cert.pem", "0644"),
             new Install("moducop-apps", APPS + "files/moducop-app@.service", "${systemd_system_unitdir}/moducop-app@.service", "0644"),
             new Install("moducop-apps", APPS + "files/moducop-app-load", "${libexecdir}/moducop-app-load", "0755"),
             new Install("moducop-apps", APPS + "files/moducop-app-check", "${libexecdir}/moducop-app-check", "0755"),
@@ -111,6 +113,11 @@ public final class LayerGenerator {
     /** What a template sees: the distro-wide settings, the whole model or the one machine or application it renders. */
     public record TemplateData(String header, Distro distro, LayerModel layers, Machine machine, Application app) {
 
+        /** The units the image enables for its job (every one of ours but the health gate itself): a failure of one fails the gate. */
+        public List<String> judgedUnits() {
+            return enabledUnits(distro).stream().map(EnabledUnit::unit).filter(u -> !u.equals("moducop-health.service")).toList();
+        }
+
         /** The units {@code recipe} enables, for its SYSTEMD_SERVICE. */
         public String units(String recipe) {
             return String.join(" ", enabledUnits(distro).stream().filter(u -> u.recipe().equals(recipe)).map(EnabledUnit::unit).toList());
@@ -135,8 +142,10 @@ public final class LayerGenerator {
 
     /** The generated files {@code machine}'s root file system holds, with the paths they are installed at. */
     public static List<Install> installs(LayerModel model, Machine machine) {
+        String raucConfDir = model.distro().release().facts().raucConfDir();
         return expandApps(model.distro()).stream().filter(i -> i.directory() || wanted(i.file(), model.distro(), machine))
-                .map(i -> i.directory() ? i : new Install(i.recipe(), i.file().replace(MACHINE, machine.name()), i.target(), i.mode()))
+                .map(i -> i.directory() ? i : new Install(i.recipe(), i.file().replace(MACHINE, machine.name()),
+                        i.target().replace(RAUC_CONF_DIR, raucConfDir), i.mode()))
                 .toList();
     }
 

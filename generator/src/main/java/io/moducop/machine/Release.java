@@ -31,6 +31,7 @@ public enum Release {
     private final String sbomSuffix;
     private final String cveSuffix;
     private final String podmanFeatures;
+    private volatile ReleaseFacts facts;
 
     Release(String id, String version, String sources, String wksDir, String coreRepo, String templateConf,
             String sbomSuffix, String cveSuffix, String podmanFeatures) {
@@ -99,6 +100,16 @@ public enum Release {
     /** meta-rauc's branch for this release. */
     public MachineConfig.SourceLayer metaRauc() {
         return new MachineConfig.SourceLayer("meta-rauc", "https://github.com/rauc/meta-rauc.git", id, List.of("."));
+    }
+
+    /** What this release's own recipes put into the image, as boot-test's guest mirrors it. */
+    public ReleaseFacts facts() {
+        ReleaseFacts f = facts;
+        if (f == null) {
+            f = ReleaseFacts.load(id);
+            facts = f;
+        }
+        return f;
     }
 
     public static Release of(String id) {

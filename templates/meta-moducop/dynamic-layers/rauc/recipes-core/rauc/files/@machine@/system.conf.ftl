@@ -6,8 +6,10 @@ data-directory=/data/rauc
 boot-attempts=[=distro.bootAttempts]
 boot-attempts-primary=[=distro.bootAttempts]
 
+# Relative: RAUC resolves it against this file's directory, where rauc-conf also installs the
+# keyring (/etc/rauc on scarthgap, /usr/lib/rauc since wrynose).
 [keyring]
-path=/etc/rauc/ca.cert.pem
+path=ca.cert.pem
 
 [slot.rootfs.0]
 device=[=machine.device(machine.slotA)]
