@@ -1,5 +1,6 @@
 package io.moducop.cli;
 
+import io.moducop.Diagnostic;
 import io.moducop.ExitCode;
 import io.moducop.layer.LayerGenerator;
 import io.moducop.layer.OutputTree;
@@ -42,21 +43,26 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (check) {
             OutputTree.Changes c = tree.compare(files);
-            c.added().forEach(f -> out.println("missing: " + output.resolve(f)));
-            c.changed().forEach(f -> out.println("stale:   " + output.resolve(f)));
-            c.removed().forEach(f -> out.println("extra:   " + output.resolve(f)));
-            c.foreign().forEach(f -> out.println("foreign: " + output.resolve(f) + " (not generated; left alone)"));
+            c.added().forEach(f -> out.println("missing: " + shown(output.resolve(f))));
+            c.changed().forEach(f -> out.println("stale:   " + shown(output.resolve(f))));
+            c.removed().forEach(f -> out.println("extra:   " + shown(output.resolve(f))));
+            c.foreign().forEach(f -> out.println("foreign: " + shown(output.resolve(f)) + " (not generated; left alone)"));
             if (tree.interrupted()) {
                 out.println("interrupted: an earlier generate was stopped part way; run moducop generate to complete it");
             }
             boolean same = c.isEmpty() && !tree.interrupted();
-            out.println(same ? "up to date: " + files.size() + " files in " + output
+            out.println(same ? "up to date: " + files.size() + " files in " + shown(output)
                     : c.all().size() + " of " + files.size() + " files differ; run moducop generate");
             return same ? ExitCode.OK : ExitCode.FAILED;
         }
         OutputTree.Changes c = tree.write(files, err::println);
-        out.printf("%s: %d files (%d new, %d changed, %d removed, %d unchanged)%n", output, files.size(),
+        out.printf("%s: %d files (%d new, %d changed, %d removed, %d unchanged)%n", shown(output), files.size(),
                 c.added().size(), c.changed().size(), c.removed().size(), c.unchanged());
         return ExitCode.OK;
+    }
+
+    /** File names under the output directory are anyone's: shown escaped, never as terminal control sequences. */
+    private static String shown(Path p) {
+        return Diagnostic.escape(p.toString());
     }
 }
