@@ -476,6 +476,7 @@ public final class OutputTree {
     }
 
     private Changes diff(SortedMap<String, byte[]> files) throws IOException {
+        TreeSet<String> generatedBefore = readManifest(state.resolve("manifest"));
         List<String> added = new ArrayList<>();
         List<String> changed = new ArrayList<>();
         int unchanged = 0;
@@ -490,7 +491,6 @@ public final class OutputTree {
                 unchanged++;
             }
         }
-        TreeSet<String> generatedBefore = readManifest(state.resolve("manifest"));
         List<String> removed = new ArrayList<>();
         List<String> foreign = new ArrayList<>();
         for (String f : existing()) {
