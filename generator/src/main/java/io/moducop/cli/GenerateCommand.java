@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Generate meta-moducop (one machine per profile) and meta-moducop-distro.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:layers are up to date", "1:--check found stale files, or writing failed",
-                "2:a profile or -o is invalid"})
+                "2:a profile, -o, or the state moducop keeps in -o/.moducop is invalid"})
 final class GenerateCommand implements Callable<Integer> {
 
     @Mixin
