@@ -22,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Generate meta-moducop (one machine per profile) and meta-moducop-distro.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:layers are up to date", "1:--check found stale files, or writing failed",
-                "2:a profile or -o is invalid"})
+                "2:a profile, -o, or the state moducop keeps in -o/.moducop is invalid"})
 final class GenerateCommand implements Callable<Integer> {
 
     @Mixin
@@ -60,7 +60,7 @@ final class GenerateCommand implements Callable<Integer> {
             warn(loaded, err);
             return same ? ExitCode.OK : ExitCode.FAILED;
         }
-        OutputTree.Changes c = tree.write(files, notice -> err.println(Diagnostic.escape(notice)));
+        OutputTree.Changes c = tree.write(files, err::println);
         out.printf("%s: %d files (%d new, %d changed, %d removed, %d unchanged)%n", Diagnostic.escape(output), files.size(),
                 c.added().size(), c.changed().size(), c.removed().size(), c.unchanged());
         warn(loaded, err);
