@@ -250,4 +250,21 @@ class PlantedStateTest {
         }
         return all;
     }
+
+    /** A checkout can commit a link where the default -o (build/layers) goes: a relative -o through a link is refused. */
+    @Test
+    void relativeOutputThroughALinkInTheTreeIsRefused() throws IOException {
+        Path link = Path.of("target", "planted-" + java.util.UUID.randomUUID());
+        Files.createDirectories(link.getParent());
+        Files.createSymbolicLink(link, victim.toAbsolutePath());
+        try {
+            Map<String, String> before = tree(victim, false);
+            Cli r = Cli.run("generate", "-o", link.resolve("layers").toString(), PROFILE);
+            assertEquals(2, r.exitCode(), r.out() + r.err());
+            assertTrue(r.err().contains("is a symbolic link") && r.err().contains("hint: "), r.err());
+            assertEquals(before, tree(victim, false), "nothing written through the link");
+        } finally {
+            Files.delete(link);
+        }
+    }
 }

@@ -111,6 +111,15 @@ public final class OutputTree {
         if (abs.getParent() == null) {
             throw UserError.of(text, "the output directory cannot be the file system root", "name a directory of its own, e.g. -o build/layers");
         }
+        // a relative -o names a place in the tree moducop runs in (a checkout, where anyone may commit a
+        // link): no link on the way may lead the layers out of it; an absolute one is the user's own
+        Path cwd = Path.of("").toAbsolutePath();
+        for (Path p = abs; p != null && (root.isAbsolute() ? p.equals(abs) : p.startsWith(cwd) && !p.equals(cwd)); p = p.getParent()) {
+            if (Files.isSymbolicLink(p)) {
+                throw UserError.of(Diagnostic.escape(p), "is a symbolic link: moducop does not write the layers through one",
+                        "name the directory it points to with -o, or remove the link");
+            }
+        }
         if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(abs)) {
             throw UserError.of(text, "the output path exists and is not a directory", "name a directory for the layers");
         }
