@@ -157,7 +157,7 @@ class GeneratedYamlTest {
         LockFileIO.write(file, "yes", new LockFile(file.getFileName().toString(), entries));
         String out = Files.readString(file);
 
-        assertTrue(out.startsWith("# yaml-language-server: $schema=lock.schema.json\n# Written by `moducop lock` for yes: "), out);
+        assertTrue(out.startsWith("# Written by `moducop lock` for yes: "), out); // no lock.schema.json near tmp
         List<Object> repos = new ArrayList<>();
         for (LockFile.Entry e : entries) {
             repos.add(map("name", e.name(), "url", e.url(), "branch", e.branch(), "commit", e.commit()));

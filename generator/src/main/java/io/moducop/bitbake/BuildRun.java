@@ -102,10 +102,16 @@ public final class BuildRun {
                         + Diagnostic.escape(l.logFile()));
                 return ExitCode.OK;
             }
+            owned.createDirectories(l.artifacts());
             Artifacts.Manifest m = Artifacts.collect(l.deployImages(machine), l.buildDir(), l.artifacts(), p.release(), machine, lock,
                     p.ota().rauc());
-            owned.made(l.artifacts()); // the stage Artifacts made, renamed into place
-            owned.handOver(l.artifacts());
+            List<Path> written = new ArrayList<>(m.files().stream().map(f -> l.artifacts().resolve(f.name())).toList());
+            written.add(l.artifacts().resolve(Artifacts.MANIFEST));
+            for (Path f : written) { // what Artifacts wrote; the directory may hold the user's files too
+                owned.made(f);
+                owned.handOverOne(f);
+            }
+            owned.handOverOne(l.artifacts());
             for (Artifacts.FileEntry f : m.files()) {
                 out.printf("artifact: %s (%d bytes, sha256 %s)%n", Diagnostic.escape(l.artifacts().resolve(f.name())), f.size(),
                         f.sha256());

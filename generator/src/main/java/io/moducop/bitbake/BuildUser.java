@@ -34,11 +34,17 @@ public record BuildUser(int uid, int gid) {
 
     /** The uid:gid of this process (the owner of /proc/self). */
     public static BuildUser process() {
+        return ownerOf(Path.of("/proc/self"));
+    }
+
+    /** The owner of {@code self}; unreadable (no /proc, say), an {@link io.moducop.IoFailure} naming it. */
+    static BuildUser ownerOf(Path self) {
         try {
-            Path self = Path.of("/proc/self");
             return new BuildUser((Integer) Files.getAttribute(self, "unix:uid"), (Integer) Files.getAttribute(self, "unix:gid"));
-        } catch (IOException | UnsupportedOperationException e) {
-            throw new IllegalStateException("cannot tell the current uid (/proc/self): " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw io.moducop.IoFailure.of(e, self, "cannot tell the current uid");
+        } catch (UnsupportedOperationException e) {
+            throw io.moducop.IoFailure.of(new IOException("no unix file attributes"), self, "cannot tell the current uid");
         }
     }
 

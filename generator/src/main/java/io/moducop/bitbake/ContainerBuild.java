@@ -178,8 +178,13 @@ public final class ContainerBuild {
         }
     }
 
-    /** Frames carry arbitrary chunks; this hands over whole lines (UTF-8, without the newline). */
+    /**
+     * Frames carry arbitrary chunks; this hands over whole lines (UTF-8, without the newline). What
+     * runs in the container is the profile's: a line longer than {@link #MAX_LINE} bytes is handed
+     * over in pieces of that size, so output without a newline cannot fill the memory.
+     */
     static final class LineSplitter {
+        static final int MAX_LINE = 64 * 1024;
         private final Consumer<String> lines;
         private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
 
@@ -193,6 +198,9 @@ public final class ContainerBuild {
                     emit();
                 } else {
                     pending.write(b);
+                    if (pending.size() >= MAX_LINE) {
+                        emit();
+                    }
                 }
             }
         }

@@ -62,8 +62,16 @@ public final class LockFileIO {
         return new LockFile(name, List.copyOf(entries));
     }
 
-    /** The file's text: a header, then one block mapping per repository, keys in a fixed order. */
+    /** The file's text, without a schema reference. */
     public static String format(String profileName, LockFile lock) {
+        return format(profileName, lock, null);
+    }
+
+    /**
+     * The file's text: a header (with {@code schema}, if not null, as the editor's schema
+     * reference), then one block mapping per repository, keys in a fixed order.
+     */
+    public static String format(String profileName, LockFile lock, String schema) {
         List<Map<String, Object>> repos = new ArrayList<>();
         for (LockFile.Entry e : lock.repos()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -77,15 +85,33 @@ public final class LockFileIO {
         doc.put("version", 1);
         doc.put("profile", profileName);
         doc.put("repos", repos);
-        return "# yaml-language-server: $schema=lock.schema.json\n"
+        return (schema == null ? "" : "# yaml-language-server: $schema=" + schema + "\n")
                 + "# Written by `moducop lock` for " + profileName + ": the revisions `moducop build` checks out.\n"
                 + "# Commit it. Refresh with `moducop lock` (branch heads); edit only to pin another commit.\n"
                 + YamlWriter.dump(doc);
     }
 
+    /**
+     * For editors only (moducop validates against its own copy): the path of lock.schema.json
+     * relative to the lock file, found beside it, in a parent directory or in a parent's
+     * profiles/ (a checkout of moducop); null if there is none.
+     */
+    static String schemaReference(Path lockFile) {
+        Path dir = lockFile.toAbsolutePath().normalize().getParent();
+        String file = Path.of(SCHEMA_RESOURCE).getFileName().toString();
+        for (Path d = dir; d != null; d = d.getParent()) {
+            for (Path candidate : List.of(d.resolve(file), d.resolve(SCHEMA_RESOURCE))) {
+                if (Files.isRegularFile(candidate)) {
+                    return dir.relativize(candidate).toString();
+                }
+            }
+        }
+        return null;
+    }
+
     /** Writes next to the target, then renames: a reader never sees half a lock file. */
     public static boolean write(Path path, String profileName, LockFile lock) {
-        String text = format(profileName, lock);
+        String text = format(profileName, lock, schemaReference(path));
         parse(path.getFileName().toString(), text); // what we write must be what we accept
         try {
             if (Files.isRegularFile(path) && Files.readString(path).equals(text)) {

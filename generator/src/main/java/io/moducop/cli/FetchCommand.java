@@ -23,7 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "1:reading or writing the image cache failed (one line names the path)",
             "2:a profile or compose file is invalid, or the cache has a symbolic link where fetch writes",
             "3:skopeo is not installed",
-            "9:an image could not be fetched, does not match its digest, or is not for the board's platform"})
+            "9:an image could not be fetched, does not match its digest, or is not for the board's platform",
+            "130:interrupted"})
 final class FetchCommand implements Callable<Integer> {
 
     @Mixin
@@ -44,11 +45,21 @@ final class FetchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() throws IOException {
         ImageCache images = new ImageCache(cache != null ? cache : ImageCache.defaultDir(), from, offline);
-        for (Profile p : profiles.load()) {
-            images.fetchAll(p, line -> spec.commandLine().getOut().println(Diagnostic.escape(p.source()) + ": " + line));
+        try {
+            for (Profile p : profiles.load()) {
+                images.fetchAll(p, line -> spec.commandLine().getOut().println(report(p.source(), line)));
+            }
+        } catch (InterruptedException e) {
+            throw io.moducop.UserError.of("moducop fetch", "interrupted",
+                    null, ExitCode.INTERRUPTED);
         }
         return ExitCode.OK;
+    }
+
+    /** One of ImageCache's report lines, for the profile it is about; both shown escaped. */
+    static String report(String source, String line) {
+        return Diagnostic.escape(source) + ": " + Diagnostic.escape(line);
     }
 }
