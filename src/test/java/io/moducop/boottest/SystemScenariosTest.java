@@ -344,6 +344,10 @@ class SystemScenariosTest {
     @Test
     @Execution(ExecutionMode.CONCURRENT)
     void offlineBootsCompleteAndStayOnTheGoodSlot() throws IOException, InterruptedException {
+        if (System.getenv("MODUCOP_LONG_BOOT_TESTS") == null) {
+            Assumptions.abort("SKIPPED: set MODUCOP_LONG_BOOT_TESTS=1 (two boots, each waiting out systemd-networkd-wait-online:"
+                    + " about 6 minutes; no-dhcp runs the same checks in one boot)");
+        }
         passes("offline");
     }
 
