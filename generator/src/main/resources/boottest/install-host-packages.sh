@@ -8,7 +8,8 @@
 #      existing Debian sources (QEMU 7.2 in bookworm has a pflash bug that breaks saveenv;
 #      backports ships QEMU >= 9),
 #   3. apt-get update,
-#   4. install the host tools (qemu-system-arm from bookworm-backports),
+#   4. install the host tools (qemu-system-arm from bookworm-backports; systemd for `systemctl --root
+#      preset-all`, which enables the --system guest's units as the image's rootfs step does),
 #   5. register arm64 user-mode emulation with binfmt_misc (boot-test --system builds its arm64
 #      userland with mmdebstrap; no systemd runs on CI hosts, so systemd-binfmt does not).
 set -eu
@@ -103,7 +104,7 @@ echo "+ apt-get install (host tools)"
 apt-get install -y --no-install-recommends \
     u-boot-qemu u-boot-tools libubootenv-tool \
     fdisk dosfstools mtools e2fsprogs cpio gzip dpkg xz-utils zstd device-tree-compiler \
-    mmdebstrap qemu-user-static openssh-client openssl
+    mmdebstrap qemu-user-static openssh-client openssl systemd
 echo "+ apt-get install -t bookworm-backports qemu-system-arm"
 apt-get install -y --no-install-recommends -t bookworm-backports qemu-system-arm
 
