@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -367,7 +366,7 @@ final class OciLayout {
 
     /** Copies blob {@code b} to {@code out}, no more than its size, checking its digest. */
     private void stream(Blob b, OutputStream out) throws IOException {
-        MessageDigest md = sha256();
+        MessageDigest md = Digests.sha256();
         long total = 0;
         try (InputStream in = open(b)) {
             byte[] buf = new byte[1 << 16];
@@ -396,13 +395,5 @@ final class OciLayout {
         ByteArrayOutputStream out = new ByteArrayOutputStream((int) b.size());
         stream(b, out);
         return out.toByteArray();
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 }
