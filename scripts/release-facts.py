@@ -12,7 +12,9 @@ environment (oe-init-build-env). From the expanded metadata it takes:
   FILESPATH: systemd-conf's wired.network, systemd's 99-default.preset;
 - each unit-carrying package's SYSTEMD_SERVICE and SYSTEMD_AUTO_ENABLE, from which
   systemd.bbclass writes its 98-PKG.preset (the image's rootfs step then runs preset-all);
-- systemd's PACKAGECONFIG.
+- systemd's PACKAGECONFIG;
+- base-files' symbolic links (the volatile directories, /var/run, /var/lock, /etc/mtab), from the
+  `ln -s` lines of its expanded do_install (its `for d in ...` loop over `volatiles` unrolled).
 Which packages are in the image is not computed (that needs the runtime dependency graph): the
 unit-carrying ones are named in UNIT_PACKAGES; rauc-mark-good is left out as moducop-image's
 BAD_RECOMMENDATIONS leaves it out.
@@ -72,6 +74,36 @@ def installs(v, f, name):
     return out
 
 
+LN = re.compile(r"^ln -s[nf]* (\S+) (\S+)$")
+FOR = re.compile(r"^for (\w+) in (.*); do$")
+
+
+def links(v, f, recipe):
+    """Symbolic links (below ${D}) that do_install makes with `ln -s`, `for VAR in WORDS; do` loops unrolled."""
+    d = v["D"]
+    out, loop = [], None
+    for line in f.get("do_install", []):
+        m = FOR.match(line)
+        if m:
+            loop = (m.group(1), m.group(2).split())
+            continue
+        if line == "done":
+            loop = None
+            continue
+        m = LN.match(line)
+        if not m:
+            continue
+        values = loop[1] if loop and "$" + loop[0] in line else [None]
+        for value in values:
+            target, path = m.group(1), m.group(2)
+            if value is not None:
+                target, path = target.replace("$" + loop[0], value), path.replace("$" + loop[0], value)
+            if not path.startswith(d + "/") or "$" in target + path:
+                sys.exit("%s: cannot read the link in %r" % (recipe, line))
+            out.append({"path": path[len(d):], "target": target, "recipe": recipe})
+    return out
+
+
 def source(v, name):
     for path in v["FILESPATH"].split(":"):
         p = os.path.join(path, name)
@@ -85,7 +117,7 @@ def main():
     if len(sys.argv) != 2:
         sys.exit("usage: release-facts.py BUILD_DIR")
     os.chdir(sys.argv[1])
-    env = {r: bitbake_env(r) for r in ["rauc-conf", *FILES, *UNIT_PACKAGES]}
+    env = {r: bitbake_env(r) for r in ["rauc-conf", "base-files", *FILES, *UNIT_PACKAGES]}
 
     v, f = env["rauc-conf"]
     facts = {"release": v["LAYERSERIES_CORENAMES"].split()[-1]}
@@ -108,6 +140,7 @@ def main():
             for target in installs(v, f, name):
                 files.append({"path": target, "recipe": recipe, "content": source(v, name)})
     facts["files"] = files
+    facts["links"] = links(*env["base-files"], "base-files")
 
     presets = []
     for recipe, packages in UNIT_PACKAGES.items():

@@ -7,9 +7,9 @@
 #   root/          Debian bookworm arm64 root file system built by mmdebstrap through
 #                  qemu-user-static (binfmt): systemd, podman, RAUC, libubootenv-tool, sshd...,
 #                  plus the modules of the kernel boot-test boots (same package), depmod'ed.
-#                  Shaped like a Yocto read-only root: empty /etc/machine-id, /var/log and
-#                  /var/tmp links into /var/volatile, no fstab (boot-test writes the one wic
-#                  would write from the generated wks).
+#                  Shaped like a Yocto read-only root: empty /etc/machine-id, no fstab
+#                  (boot-test writes the one wic would write from the generated wks, and
+#                  base-files' links from the release file).
 #   packages.txt   every installed package and version (what apt resolved: the pin)
 #   system.txt     format marker and inputs (written last: completion marker)
 #
@@ -17,14 +17,16 @@
 # 2 usage, 3 host setup missing.
 set -eu
 
-SYSTEM_FORMAT=1
+SYSTEM_FORMAT=2
 # trixie, not bookworm: bookworm's podman 4.3 has no `podman compose` (so no `docker compose`) and
 # ignores compose_providers; scarthgap builds podman 4.9, which has both.
 SUITE=${MODUCOP_SYSTEM_SUITE:-trixie}
 MIRROR=${MODUCOP_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SECURITY_MIRROR=${MODUCOP_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 # nftables: trixie's netavark runs nft (a Recommends; mmdebstrap installs none)
-PACKAGES="systemd systemd-sysv udev dbus kmod iproute2 iptables procps
+# systemd-resolved, systemd-timesyncd: the image's systemd is built with PACKAGECONFIG resolved and
+# timesyncd on both releases (releases/*.yaml); Debian ships them as packages of their own
+PACKAGES="systemd systemd-sysv systemd-resolved systemd-timesyncd udev dbus kmod iproute2 iptables procps
     podman podman-compose podman-docker crun netavark aardvark-dns nftables
     rauc rauc-service libubootenv-tool openssh-server e2fsprogs"
 # kernel module directories the guest needs (overlay, netfilter, bridge/veth, dm-verity,
@@ -100,20 +102,17 @@ mkdir -p "$ROOT/usr/lib/modules"
 mv "$BUILD/lib/modules/$KVER" "$ROOT/usr/lib/modules/$KVER"
 chroot "$ROOT" depmod -a "$KVER" || die "depmod failed"
 
-# What Yocto's read-only-rootfs and poky's base-files give a root file system
+# What Yocto's read-only-rootfs and poky's base-files give a root file system; base-files' links
+# (/var/log and /var/tmp into volatile, ...) come from the release file when boot-test builds a slot
 : > "$ROOT/etc/machine-id"
 rm -f "$ROOT/var/lib/dbus/machine-id"
-rm -rf "$ROOT/var/log" "$ROOT/var/tmp"
 mkdir -p "$ROOT/var/volatile"
-ln -s volatile/log "$ROOT/var/log"
-ln -s volatile/tmp "$ROOT/var/tmp"
 rm -f "$ROOT/etc/fstab"
-# Debian's maintainer scripts enable units that the Yocto image does not: only what the generated
-# layers enable may be on (podman-restart.service, for one, is off in the Yocto image)
-for unit in podman-restart.service podman-auto-update.service podman-auto-update.timer podman.service \
-    apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer; do
-    find "$ROOT/etc/systemd/system" -name "$unit" -type l -delete
-done
+# Debian's maintainer scripts enable units as Debian decides; a Yocto root has nothing enabled before
+# its rootfs step applies the packages' presets (boot-test does that per slot, from the release file):
+# every enablement link goes, masks stay
+find "$ROOT/etc/systemd/system" -type l ! -lname /dev/null -delete
+find "$ROOT/etc/systemd/system" -mindepth 1 -type d -empty -delete
 printf 'moducop\n' > "$ROOT/etc/hostname"
 # apt's caches are of no use on a device
 rm -rf "$ROOT/var/cache/apt/"*.bin "$ROOT/var/lib/apt/lists/"*

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
@@ -122,7 +123,8 @@ final class DiskBuilder {
                 sb.append(h.target()).append(h.content()).append(h.enable());
             }
             for (GuestFiles.Entry e : files) {
-                sb.append(e.target()).append(e.mode()).append(e.content() == null ? "dir" : sha256(e.content()));
+                sb.append(e.target()).append(e.mode()).append(e.linkTarget() != null ? "->" + e.linkTarget()
+                        : e.content() == null ? "dir" : sha256(e.content()));
             }
             return sha256(sb.toString());
         }
@@ -184,6 +186,14 @@ final class DiskBuilder {
             putCopy(dir.resolve("boot/initramfs"), assets.initramfs());
             for (GuestFiles.Entry e : spec.files()) {
                 Path t = dir.resolve(e.target().substring(1));
+                if (e.linkTarget() != null) {
+                    if (Files.isDirectory(t, LinkOption.NOFOLLOW_LINKS)) {
+                        run("rm", "-rf", t.toString()); // Debian's /var/log: the image has base-files' link there
+                    }
+                    Files.createDirectories(t.getParent());
+                    link(t, e.linkTarget());
+                    continue;
+                }
                 if (e.directory()) {
                     Files.createDirectories(t);
                 } else {

@@ -19,8 +19,14 @@ import java.util.TreeMap;
  */
 public final class GuestFiles {
 
-    /** One installed file ({@code source} a generated path, or null for a recipe-made file) or directory. */
-    public record Entry(String source, String target, int mode, byte[] content, boolean directory) {
+    /**
+     * One installed file ({@code source} a generated path, or null for a recipe-made file), directory,
+     * or symbolic link ({@code linkTarget} not null; it replaces whatever the userland has there).
+     */
+    public record Entry(String source, String target, int mode, byte[] content, boolean directory, String linkTarget) {
+        Entry(String source, String target, int mode, byte[] content, boolean directory) {
+            this(source, target, mode, content, directory, null);
+        }
     }
 
     private GuestFiles() {
@@ -48,6 +54,9 @@ public final class GuestFiles {
         }
         for (ReleaseFacts.File f : facts.files()) {
             out.add(new Entry(null, f.path(), 0644, f.content().getBytes(StandardCharsets.UTF_8), false));
+        }
+        for (ReleaseFacts.Link l : facts.links()) {
+            out.add(new Entry(null, l.path(), 0777, null, false, l.target()));
         }
         // meta-virtualization's podman recipe (podman_git.bb do_install) silences the docker wrapper's notice with it
         out.add(new Entry(null, "/etc/containers/nodocker", 0644, new byte[0], false));

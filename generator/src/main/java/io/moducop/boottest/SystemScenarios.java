@@ -176,6 +176,8 @@ public final class SystemScenarios {
                 "under emulation udev's coldplug of Debian's generic kernel takes 25 s on an idle host and over 90 s"
                         + " (systemd's default device timeout) on a loaded one: devices get " + DEVICE_TIMEOUT_SECONDS
                         + " s; a device that never appears still times out"));
+        h.add(DiskBuilder.HarnessFile.enable("/usr/lib/systemd/system/ssh.socket",
+                "the image's openssh-sshd preset enables sshd.socket; Debian's openssh-server names its socket unit ssh.socket"));
         if (gen.profile().ota().rauc()) {
             h.add(new DiskBuilder.HarnessFile("/usr/lib/modules-load.d/moducop-boottest-rauc.conf", 0644,
                     "# boot-test: built into linux-yocto by meta-rauc's rauc.cfg; modules in Debian's kernel\nloop\nsquashfs\ndm_mod\ndm_verity\n",
@@ -307,6 +309,7 @@ public final class SystemScenarios {
             io.moducop.machine.ReleaseFacts facts = gen.profile().release().facts();
             notes.add("release " + facts.release() + " (releases/" + facts.release() + ".yaml, from bitbake -e): rauc-conf's files in "
                     + facts.raucConfDir() + "; " + String.join(", ", facts.files().stream().map(f -> f.path() + " (" + f.recipe() + ")").toList())
+                    + "; links " + String.join(", ", facts.links().stream().map(l -> l.path() + " -> " + l.target() + " (" + l.recipe() + ")").toList())
                     + "; presets applied with systemctl preset-all: " + String.join(", ", specA.presets().stream().map(GuestFiles.PresetFile::name).toList()));
             for (DiskBuilder.HarnessFile h : specA.harness()) {
                 notes.add("harness: " + h.target() + ": " + h.reason());
@@ -442,6 +445,7 @@ public final class SystemScenarios {
         BootConsole c = d.boot(s);
         expectSystemUp(s, c, "A");
         c.line("BOOTTEST: start after").ifPresent(l -> s.evidence.add("reporter: " + l.substring(l.indexOf("BOOTTEST:"))));
+        c.line("BOOTTEST: analyze").ifPresent(l -> s.evidence.add(l.substring(l.indexOf("BOOTTEST:"))));
         c.line("BOOTTEST: watchdog").ifPresent(l -> s.evidence.add(l.substring(l.indexOf("BOOTTEST:"))));
         return finish(s, d);
     }
