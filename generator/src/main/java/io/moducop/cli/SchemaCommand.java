@@ -15,7 +15,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "schema", mixinStandardHelpOptions = true,
         versionProvider = Moducop.Version.class,
-        description = "Print the JSON Schema of board profiles, or of applications' compose files (what validate enforces).")
+        description = {"Print the profile or compose JSON Schema that validate enforces.",
+                "Board profiles by default; --compose: applications' compose files; --markdown: as a reference."})
 final class SchemaCommand implements Callable<Integer> {
 
     @Spec
