@@ -222,8 +222,7 @@ class ReviewFindingsTest {
         String bsp = text("meta-moducop/README");
         assertTrue(bsp.contains("The boot partition is not A/B"), bsp);
         assertTrue(bsp.contains("config.txt, the device trees and overlays"), bsp);
-        String readme = Files.readString(Path.of("README.md"));
-        String ota = readme.substring(readme.indexOf("## OTA updates with RAUC"), readme.indexOf("## Performance"));
+        String ota = Files.readString(Path.of("docs/ota-and-keys.md"));
         assertTrue(ota.contains("The boot partition is not A/B"), ota);
     }
 

@@ -25,7 +25,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "boot-test", mixinStandardHelpOptions = true,
         versionProvider = Moducop.Version.class,
-        description = {"Run the generated boot.scr on real U-Boot and the generated overlay init on a real arm64 kernel,",
+        description = {"Boot-test the generated boot flow or system under QEMU.",
+                "Run the generated boot.scr on real U-Boot and the generated overlay init on a real arm64 kernel,",
                 "under QEMU, on a disk with the profile's partition layout: A/B choice, fallback, recovery,",
                 "mark-good, overlays, and a blank, missing or foreign data partition."},
         exitCodeListHeading = "%nExit codes:%n",

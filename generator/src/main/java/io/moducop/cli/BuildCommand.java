@@ -22,7 +22,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "build", mixinStandardHelpOptions = true,
         versionProvider = Moducop.Version.class,
-        description = {"Build PROFILE's flashable image: check out the layer repositories at the commits in PROFILE.lock.yaml "
+        description = {"Build a profile's flashable image with bitbake in a container.",
+                "Check out the layer repositories at the commits in PROFILE.lock.yaml "
                 + "(JGit), generate the layers, write build/conf, run bitbake in the builder container as a non-root user, "
                 + "and copy the .wic and .wic.bmap with manifest.json to the artifacts directory.",
                 "Needs Docker or Podman (its Docker API: DOCKER_HOST=unix:///run/podman/podman.sock, "

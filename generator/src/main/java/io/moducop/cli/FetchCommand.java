@@ -15,7 +15,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "fetch", mixinStandardHelpOptions = true,
         versionProvider = Moducop.Version.class,
-        description = {"Fetch the images of the profiles' applications for each board's platform into the image cache,",
+        description = {"Fetch the applications' container images into the image cache.",
+            "Fetch the images of the profiles' applications for each board's platform into the image cache,",
             "checked against the digests pinned in the compose files. Registry credentials come from the",
             "standard containers auth file (skopeo login / podman login), mirrors from registries.conf."},
         exitCodeListHeading = "%nExit codes:%n",

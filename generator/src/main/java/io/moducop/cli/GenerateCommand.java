@@ -19,7 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
         versionProvider = Moducop.Version.class,
-        description = "Generate meta-moducop (one machine per profile) and meta-moducop-distro.",
+        description = {"Generate the Yocto layers from profiles.",
+                "meta-moducop (one machine per profile) and meta-moducop-distro."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:layers are up to date", "1:--check found stale files, or writing failed",
                 "2:a profile, -o, or the state moducop keeps in -o/.moducop is invalid"})

@@ -16,7 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "keys", mixinStandardHelpOptions = true,
         versionProvider = Moducop.Version.class,
-        description = {"Create a DEVELOPMENT certificate authority and a bundle signing key for RAUC updates.",
+        description = {"Create development keys for signed RAUC updates.",
+                "Create a DEVELOPMENT certificate authority and a bundle signing key for RAUC updates.",
                 "Profiles name the CA certificate as ota.keyring; the build reads the signing key and",
                 "certificate from ota.signing. Production keys belong in an HSM or a CI secret store."},
         exitCodeListHeading = "%nExit codes:%n",

@@ -23,7 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "lock", mixinStandardHelpOptions = true,
         versionProvider = Moducop.Version.class,
-        description = {"Write or refresh PROFILE's lock file (PROFILE.lock.yaml beside it): the commit at the head of the "
+        description = {"Pin the layer repositories' commits in PROFILE.lock.yaml.",
+                "Write or refresh PROFILE's lock file (PROFILE.lock.yaml beside it): the commit at the head of the "
                 + "branch of every layer repository the board needs. moducop build checks out exactly these commits."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:lock file written (or already up to date)", "2:bad input: profile, options",

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 @Command(name = "moducop",
         mixinStandardHelpOptions = true,
         versionProvider = Moducop.Version.class,
-        description = "Turns a YAML board profile into the meta-moducop Yocto layers and a flashable image.",
+        description = {"Turns a YAML board profile into Yocto layers and a flashable image.",
+                "Documentation: README.md and docs/ in the source tree."},
         subcommands = {ValidateCommand.class, GenerateCommand.class, SchemaCommand.class, BootTestCommand.class,
                 BuildCommand.class, LockCommand.class, KeysCommand.class, FetchCommand.class,
                 CommandLine.HelpCommand.class})

@@ -3,6 +3,7 @@ package io.moducop.cli;
 import io.moducop.ExitCode;
 import io.moducop.apps.ComposeLoader;
 import io.moducop.profile.ProfileLoader;
+import io.moducop.schema.SchemaReference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "schema", mixinStandardHelpOptions = true,
         versionProvider = Moducop.Version.class,
-        description = "Print the JSON Schema of board profiles, or of applications' compose files (what validate enforces).")
+        description = {"Print the profile or compose JSON Schema that validate enforces.",
+                "Board profiles by default; --compose: applications' compose files; --markdown: as a reference."})
 final class SchemaCommand implements Callable<Integer> {
 
     @Spec
@@ -23,9 +25,20 @@ final class SchemaCommand implements Callable<Integer> {
     @Option(names = "--compose", description = "The schema of an application's compose file (the part of Compose ModuCop accepts).")
     boolean compose;
 
+    @Option(names = "--markdown", description = "The schema as a Markdown reference instead of JSON "
+            + "(docs/profile-reference.md is the profile schema's).")
+    boolean markdown;
+
     @Override
     public Integer call() throws IOException {
-        try (InputStream in = SchemaCommand.class.getClassLoader().getResourceAsStream(compose ? ComposeLoader.SCHEMA_RESOURCE : ProfileLoader.SCHEMA_RESOURCE)) {
+        String resource = compose ? ComposeLoader.SCHEMA_RESOURCE : ProfileLoader.SCHEMA_RESOURCE;
+        if (markdown) {
+            spec.commandLine().getOut().print(SchemaReference.markdown(resource,
+                    "./moducop schema " + (compose ? "--compose " : "") + "--markdown"));
+            spec.commandLine().getOut().flush();
+            return ExitCode.OK;
+        }
+        try (InputStream in = SchemaCommand.class.getClassLoader().getResourceAsStream(resource)) {
             spec.commandLine().getOut().print(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             spec.commandLine().getOut().flush();
         }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
         versionProvider = Moducop.Version.class,
-        description = "Check profiles against the profile schema and the board's constraints.",
+        description = "Check profiles against the schema and the board's constraints.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:all profiles are valid (warnings, e.g. that nobody can log in, go to stderr)",
                 "2:a profile is invalid (file:line:col: message)"})
