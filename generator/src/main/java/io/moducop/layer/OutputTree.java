@@ -551,11 +551,7 @@ public final class OutputTree {
         if (!exists(dir)) {
             return;
         }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        org.apache.commons.io.file.PathUtils.deleteDirectory(dir); // removes links, never follows them
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
