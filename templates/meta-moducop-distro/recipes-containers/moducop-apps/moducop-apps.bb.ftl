@@ -16,7 +16,7 @@ inherit systemd
 # moducop build as an OCI layout; each is the digest its compose file pins, so these digests,
 # not the directory, decide what the layout holds.
 MODUCOP_APPS_OCI ??= ""
-MODUCOP_APP_IMAGES = "[#list distro.apps as a][#list a.images() as img][=img.hex][#sep] [/#list][#sep] [/#list]"
+MODUCOP_APP_IMAGES = "[#list distro.apps as a][#list a.compose.images() as img][=img.hex()][#sep] [/#list][#sep] [/#list]"
 PACKAGE_ARCH = "${MACHINE_ARCH}"
 
 do_install() {

@@ -102,7 +102,7 @@ apt-get update || echo "install-host-packages.sh: apt-get update reported errors
 # 4. host packages
 echo "+ apt-get install (host tools)"
 apt-get install -y --no-install-recommends \
-    u-boot-qemu u-boot-tools libubootenv-tool \
+    u-boot-qemu u-boot-tools \
     fdisk dosfstools mtools e2fsprogs cpio gzip dpkg xz-utils zstd device-tree-compiler \
     mmdebstrap qemu-user-static openssh-client openssl systemd
 echo "+ apt-get install -t bookworm-backports qemu-system-arm"

@@ -72,13 +72,9 @@ check_host_tools() {
     for entry in \
         qemu-system-aarch64:qemu-system-arm \
         mkimage:u-boot-tools \
-        mkenvimage:u-boot-tools \
-        fw_printenv:libubootenv-tool \
-        fw_setenv:libubootenv-tool \
         sfdisk:fdisk \
         mkfs.vfat:dosfstools \
         mcopy:mtools \
-        mmd:mtools \
         mkfs.ext4:e2fsprogs \
         cpio:cpio \
         gzip:gzip \

@@ -1,3 +1,3 @@
-[#list app.images() as img]
-[=img.hex] [=img.repository] [=img.name]
+[#list app.compose.images() as img]
+[=img.hex()] [=img.name()] [=img.localName()]
 [/#list]

@@ -61,14 +61,13 @@ public final class ImageCache {
     }
 
     /**
-     * Every image of the profile's applications, for its board's platform, each reported as
+     * Every image of a profile's applications, for its board's platform, each reported as
      * "APP SERVICE PLATFORM: fetched|cached (manifest DIGEST, SIZE)"; the images, each once.
      */
-    public List<ImageRef> fetchAll(io.moducop.profile.Profile p, java.util.function.Consumer<String> report)
+    public List<ImageRef> fetchAll(List<App> apps, Platform platform, java.util.function.Consumer<String> report)
             throws IOException, InterruptedException {
-        Platform platform = Platform.parse(p.base().containerPlatform());
         List<ImageRef> refs = new ArrayList<>();
-        for (App app : p.apps()) {
+        for (App app : apps) {
             for (ComposeApp.Service s : app.compose().services()) {
                 Entry e = fetch(s.image(), platform, app.composeSource() + ": services." + s.name() + ".image");
                 report.accept(String.format(java.util.Locale.ROOT, "%s %s %s: %s (manifest %s, %.1f MiB)", app.name(), s.name(),

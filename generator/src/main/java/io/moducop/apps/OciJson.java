@@ -46,23 +46,13 @@ final class OciJson {
     record Obj(JsonNode node, String what) {
 
         String string(String field) throws OciLayout.Damaged {
-            String s = optionalString(field);
-            if (s == null) {
-                throw new OciLayout.Damaged(what + " has no " + field);
-            }
-            return s;
+            return required(field, optionalString(field));
         }
 
         /** Absent or null (the OCI spec: an optional field set to null is absent) is null. */
         String optionalString(String field) throws OciLayout.Damaged {
-            JsonNode v = node.get(field);
-            if (v == null || v.isNull()) {
-                return null;
-            }
-            if (!v.isTextual()) {
-                throw new OciLayout.Damaged(what + ": " + field + " is not a string");
-            }
-            return v.textValue();
+            JsonNode v = optional(field, JsonNode::isTextual, "a string");
+            return v == null ? null : v.textValue();
         }
 
         long size(String field) throws OciLayout.Damaged {
@@ -82,22 +72,31 @@ final class OciJson {
         }
 
         Obj object(String field) throws OciLayout.Damaged {
-            Obj o = optionalObject(field);
-            if (o == null) {
-                throw new OciLayout.Damaged(what + " has no " + field);
-            }
-            return o;
+            return required(field, optionalObject(field));
         }
 
         Obj optionalObject(String field) throws OciLayout.Damaged {
+            JsonNode v = optional(field, JsonNode::isObject, "an object");
+            return v == null ? null : new Obj(v, what + " " + field);
+        }
+
+        private <T> T required(String field, T value) throws OciLayout.Damaged {
+            if (value == null) {
+                throw new OciLayout.Damaged(what + " has no " + field);
+            }
+            return value;
+        }
+
+        /** The field's node if {@code is} accepts it; null when absent or null; refused as not {@code kind} otherwise. */
+        private JsonNode optional(String field, java.util.function.Predicate<JsonNode> is, String kind) throws OciLayout.Damaged {
             JsonNode v = node.get(field);
             if (v == null || v.isNull()) {
                 return null;
             }
-            if (!v.isObject()) {
-                throw new OciLayout.Damaged(what + ": " + field + " is not an object");
+            if (!is.test(v)) {
+                throw new OciLayout.Damaged(what + ": " + field + " is not " + kind);
             }
-            return new Obj(v, what + " " + field);
+            return v;
         }
 
         /** An array of objects. */

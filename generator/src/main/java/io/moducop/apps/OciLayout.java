@@ -20,8 +20,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -44,6 +46,7 @@ final class OciLayout {
     private static final Set<String> CONFIGS = Set.of("application/vnd.oci.image.config.v1+json",
             "application/vnd.docker.container.image.v1+json");
     private static final String REF_NAME = "org.opencontainers.image.ref.name";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
     private static final Pattern MEDIA_TYPE = Pattern.compile("application/vnd\\.[a-z0-9.+-]{1,100}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,254}");
@@ -149,9 +152,19 @@ final class OciLayout {
         if (!Files.exists(dir.resolve("oci-layout"), LinkOption.NOFOLLOW_LINKS)) {
             AtomicFiles.write(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
         }
-        String entries = refs.stream().map(r -> "{\"mediaType\":\"" + r.mediaType() + "\",\"digest\":\"" + r.digest() + "\",\"size\":"
-                + r.size() + ",\"annotations\":{\"" + REF_NAME + "\":\"" + r.name() + "\"}}").collect(Collectors.joining(","));
-        AtomicFiles.write(dir.resolve("index.json"), ("{\"schemaVersion\":2,\"manifests\":[" + entries + "]}").getBytes(StandardCharsets.UTF_8));
+        List<Map<String, Object>> manifests = new ArrayList<>();
+        for (Ref r : refs) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("mediaType", r.mediaType());
+            m.put("digest", r.digest());
+            m.put("size", r.size());
+            m.put("annotations", Map.of(REF_NAME, r.name()));
+            manifests.add(m);
+        }
+        Map<String, Object> index = new LinkedHashMap<>();
+        index.put("schemaVersion", 2);
+        index.put("manifests", manifests);
+        AtomicFiles.write(dir.resolve("index.json"), JSON.writeValueAsBytes(index));
     }
 
     Path blob(String digest) {

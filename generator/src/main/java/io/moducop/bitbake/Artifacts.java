@@ -199,45 +199,76 @@ public final class Artifacts {
         }
     }
 
-    /** Fixed key order, two-space indent, one trailing newline: byte-identical for identical builds. */
+    /**
+     * Fixed key order, one line per top-level key and per list entry, one trailing newline:
+     * byte-identical for identical builds. Jackson writes it (and escapes the strings); {@link Layout} lays it out.
+     */
     public static String toJson(Manifest m) {
-        StringBuilder sb = new StringBuilder("{\n");
-        sb.append("  \"machine\": ").append(q(m.machine())).append(",\n");
-        sb.append("  \"distro\": ").append(q(m.distro())).append(",\n");
-        sb.append("  \"image\": ").append(q(m.image())).append(",\n");
-        sb.append("  \"layers\": [\n");
-        for (int i = 0; i < m.layers().size(); i++) {
-            LockFile.Entry e = m.layers().get(i);
-            sb.append("    {\"name\": ").append(q(e.name())).append(", \"url\": ").append(q(e.url()))
-                    .append(", \"branch\": ").append(q(e.branch())).append(", \"commit\": ").append(q(e.commit())).append('}')
-                    .append(i + 1 < m.layers().size() ? ",\n" : "\n");
+        List<Map<String, Object>> layers = m.layers().stream().map(e -> object("name", e.name(), "url", e.url(),
+                "branch", e.branch(), "commit", e.commit())).toList();
+        List<Map<String, Object>> files = m.files().stream().map(f -> object("name", f.name(), "size", f.size(),
+                "sha256", f.sha256())).toList();
+        Map<String, Object> doc = object("machine", m.machine(), "distro", m.distro(), "image", m.image(),
+                "layers", layers, "files", files);
+        try {
+            return JSON.writer(new Layout()).writeValueAsString(doc) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e); // strings, numbers, lists and maps always serialize
         }
-        sb.append("  ],\n  \"files\": [\n");
-        for (int i = 0; i < m.files().size(); i++) {
-            FileEntry f = m.files().get(i);
-            sb.append("    {\"name\": ").append(q(f.name())).append(", \"size\": ").append(f.size())
-                    .append(", \"sha256\": ").append(q(f.sha256())).append('}')
-                    .append(i + 1 < m.files().size() ? ",\n" : "\n");
-        }
-        sb.append("  ]\n}\n");
-        return sb.toString();
     }
 
-    private static String q(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
+    /** A map of {@code keyValues} (key, value, key, value ...), in that order. */
+    private static Map<String, Object> object(Object... keyValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            m.put((String) keyValues[i], keyValues[i + 1]);
         }
-        return sb.append('"').toString();
+        return m;
+    }
+
+    /** The top-level object one key a line, each list one entry a line, each entry on its line: {"k": v, "k": v}. */
+    private static final class Layout extends com.fasterxml.jackson.core.util.MinimalPrettyPrinter {
+        private int depth;
+
+        @Override
+        public void writeStartObject(com.fasterxml.jackson.core.JsonGenerator g) throws IOException {
+            depth++;
+            g.writeRaw('{');
+        }
+
+        @Override
+        public void beforeObjectEntries(com.fasterxml.jackson.core.JsonGenerator g) throws IOException {
+            g.writeRaw(depth == 1 ? "\n  " : "");
+        }
+
+        @Override
+        public void writeObjectFieldValueSeparator(com.fasterxml.jackson.core.JsonGenerator g) throws IOException {
+            g.writeRaw(": ");
+        }
+
+        @Override
+        public void writeObjectEntrySeparator(com.fasterxml.jackson.core.JsonGenerator g) throws IOException {
+            g.writeRaw(depth == 1 ? ",\n  " : ", ");
+        }
+
+        @Override
+        public void writeEndObject(com.fasterxml.jackson.core.JsonGenerator g, int entries) throws IOException {
+            g.writeRaw(depth-- == 1 ? "\n}" : "}");
+        }
+
+        @Override
+        public void beforeArrayValues(com.fasterxml.jackson.core.JsonGenerator g) throws IOException {
+            g.writeRaw("\n    ");
+        }
+
+        @Override
+        public void writeArrayValueSeparator(com.fasterxml.jackson.core.JsonGenerator g) throws IOException {
+            g.writeRaw(",\n    ");
+        }
+
+        @Override
+        public void writeEndArray(com.fasterxml.jackson.core.JsonGenerator g, int values) throws IOException {
+            g.writeRaw("\n  ]");
+        }
     }
 }

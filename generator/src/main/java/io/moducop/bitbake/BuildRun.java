@@ -142,15 +142,16 @@ public final class BuildRun {
     private void exportAppImages(Profile p, BuildLayout l) throws IOException {
         io.moducop.apps.ImageCache cache = new io.moducop.apps.ImageCache(r.images(), null,
                 r.settings().offline());
+        io.moducop.apps.Platform platform = io.moducop.apps.Platform.parse(p.base().containerPlatform());
         List<io.moducop.apps.ImageRef> refs;
         try {
-            refs = cache.fetchAll(p, line -> out.println("app " + Diagnostic.escape(line)));
+            refs = cache.fetchAll(p.apps(), platform, line -> out.println("app " + Diagnostic.escape(line)));
         } catch (InterruptedException e) {
             throw interrupted();
         }
         Path next = l.work().resolve(BuildLayout.APPS_OCI + ".next");
         SourceCheckout.deleteTree(next);
-        cache.export(refs, io.moducop.apps.Platform.parse(p.base().containerPlatform()), next);
+        cache.export(refs, platform, next);
         Path old = l.work().resolve(BuildLayout.APPS_OCI + ".old");
         SourceCheckout.deleteTree(old);
         if (Files.exists(l.appImages())) {

@@ -38,7 +38,7 @@ public record RaucSigning(Path key, Path cert, Path keyringDir) {
             keyring = locate(p.source(), "the keyring directory", "env:" + KEYRING_DIR_ENV, env, required, true);
             if (keyring != null && !Files.isRegularFile(keyring.resolve("ca.cert.pem"))) {
                 throw UserError.of(p.source(), KEYRING_DIR_ENV + "=" + keyring + " holds no ca.cert.pem",
-                        "point it at the directory of `moducop keys --dev`, or set ota.keyring in the profile", 2);
+                        "point it at the directory of `moducop keys --dev`, or set ota.keyring in the profile", ExitCode.BAD_INPUT);
             }
         }
         if (key == null || cert == null) {
@@ -57,7 +57,7 @@ public record RaucSigning(Path key, Path cert, Path keyringDir) {
                     return null;
                 }
                 throw UserError.of(profile, what + ": " + location.substring(4) + " is not set",
-                        "export it with the path of the file (moducop keys --dev DIR creates development keys)", 2);
+                        "export it with the path of the file (moducop keys --dev DIR creates development keys)", ExitCode.BAD_INPUT);
             }
         }
         Path p = Path.of(path).toAbsolutePath().normalize();

@@ -98,7 +98,7 @@ public record HostAssets(Path cache, Map<String, Path> tools) {
                     return prepareLocked(cache, scriptName);
                 }
             } catch (IOException e) {
-                throw UserError.of("boot-test", "cannot prepare " + cache + ": " + e.getMessage(), null, 1);
+                throw UserError.of("boot-test", "cannot prepare " + cache + ": " + e.getMessage(), null, io.moducop.ExitCode.FAILED);
             }
         }
     }
@@ -120,7 +120,7 @@ public record HostAssets(Path cache, Map<String, Path> tools) {
                         "as root, run generator/src/main/resources/boottest/install-host-packages.sh (Debian 12)", HOST_SETUP_MISSING);
             }
             if (rc != 0) {
-                throw UserError.of("boot-test", "preparing the QEMU assets in " + cache + " failed:\n" + out.strip(), null, 1);
+                throw UserError.of("boot-test", "preparing the QEMU assets in " + cache + " failed:\n" + out.strip(), null, io.moducop.ExitCode.FAILED);
             }
             Map<String, Path> tools = new LinkedHashMap<>();
             for (String line : Files.readAllLines(cache.resolve("tools.txt"))) {
@@ -131,10 +131,10 @@ public record HostAssets(Path cache, Map<String, Path> tools) {
             }
             return new HostAssets(cache, tools);
         } catch (IOException e) {
-            throw UserError.of("boot-test", "cannot prepare " + cache + ": " + e.getMessage(), null, 1);
+            throw UserError.of("boot-test", "cannot prepare " + cache + ": " + e.getMessage(), null, io.moducop.ExitCode.FAILED);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw UserError.of("boot-test", "interrupted", null, 1);
+            throw UserError.of("boot-test", "interrupted", null, io.moducop.ExitCode.FAILED);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.moducop.cli;
 
+import io.moducop.ExitCode;
 import io.moducop.UserError;
 import static io.moducop.Diagnostic.escape;
 import io.moducop.bitbake.DiskSpace;
@@ -181,6 +182,6 @@ final class BootTestCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "boot-test: %d passed, %d failed (%.1f s wall clock; console logs in %s)%n",
                 results.size() - failed, failed, (System.nanoTime() - t0) / 1e9, escape(workDir));
-        return failed == 0 ? 0 : 1;
+        return failed == 0 ? ExitCode.OK : ExitCode.FAILED;
     }
 }

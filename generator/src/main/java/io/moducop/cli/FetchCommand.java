@@ -3,6 +3,7 @@ package io.moducop.cli;
 import io.moducop.Diagnostic;
 import io.moducop.ExitCode;
 import io.moducop.apps.ImageCache;
+import io.moducop.apps.Platform;
 import io.moducop.profile.Profile;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ final class FetchCommand implements Callable<Integer> {
         ImageCache images = new ImageCache(cache != null ? cache : ImageCache.defaultDir(), from, offline);
         try {
             for (Profile p : profiles.load()) {
-                images.fetchAll(p, line -> spec.commandLine().getOut().println(report(p.source(), line)));
+                images.fetchAll(p.apps(), Platform.parse(p.base().containerPlatform()), line -> spec.commandLine().getOut().println(report(p.source(), line)));
             }
         } catch (InterruptedException e) {
             throw io.moducop.UserError.of("moducop fetch", "interrupted",

@@ -1,6 +1,6 @@
 package io.moducop.layer;
 
-import io.moducop.model.Application;
+import io.moducop.apps.App;
 import io.moducop.model.Distro;
 import io.moducop.model.Install;
 import io.moducop.model.LayerModel;
@@ -111,7 +111,7 @@ public final class LayerGenerator {
     }
 
     /** What a template sees: the distro-wide settings, the whole model or the one machine or application it renders. */
-    public record TemplateData(String header, Distro distro, LayerModel layers, Machine machine, Application app) {
+    public record TemplateData(String header, Distro distro, LayerModel layers, Machine machine, App app) {
 
         /** The units the image enables for its job (every one of ours but the health gate itself): a failure of one fails the gate. */
         public List<String> judgedUnits() {
@@ -163,7 +163,7 @@ public final class LayerGenerator {
             String file = template.substring(ROOT.length(), template.length() - ".ftl".length())
                     .replace(WIC, model.distro().release().wksDir());
             if (file.contains(APP)) {
-                for (Application a : model.distro().apps()) {
+                for (App a : model.distro().apps()) {
                     out.put(file.replace(APP, a.name()), render(template, new TemplateData(HEADER, model.distro(), model, null, a)));
                 }
                 continue;

@@ -449,25 +449,23 @@ public final class OutputTree {
 
     /** True if {@code p} is a plain directory, false if it does not exist; refused if it is a link or something else. */
     private static boolean requireDirectory(Path p) throws IOException {
-        BasicFileAttributes a = attributes(p);
-        if (a != null && !a.isDirectory()) {
-            throw UserError.of(p.toString(), "is not a plain directory (a symbolic link or a file)", STATE_HINT);
-        }
-        return a != null;
+        return require(p, BasicFileAttributes::isDirectory, "is not a plain directory (a symbolic link or a file)");
     }
 
     private static void requireNoDirectory(Path p) throws IOException {
-        BasicFileAttributes a = attributes(p);
-        if (a != null && a.isDirectory()) {
-            throw UserError.of(p.toString(), "is a directory where moducop keeps a file", STATE_HINT);
-        }
+        require(p, a -> !a.isDirectory(), "is a directory where moducop keeps a file");
     }
 
     /** True if {@code p} is a regular file, false if it does not exist; refused if it is a link, directory or device. */
     private static boolean requireFile(Path p) throws IOException {
+        return require(p, BasicFileAttributes::isRegularFile, "is not a regular file (a symbolic link, directory or device)");
+    }
+
+    /** True if {@code p} exists (not followed through a link) and {@code ok} accepts it, false if it does not exist; else refused. */
+    private static boolean require(Path p, java.util.function.Predicate<BasicFileAttributes> ok, String problem) throws IOException {
         BasicFileAttributes a = attributes(p);
-        if (a != null && !a.isRegularFile()) {
-            throw UserError.of(p.toString(), "is not a regular file (a symbolic link, directory or device)", STATE_HINT);
+        if (a != null && !ok.test(a)) {
+            throw UserError.of(p.toString(), problem, STATE_HINT);
         }
         return a != null;
     }
@@ -551,11 +549,7 @@ public final class OutputTree {
         if (!exists(dir)) {
             return;
         }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        org.apache.commons.io.file.PathUtils.deleteDirectory(dir); // removes links, never follows them
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

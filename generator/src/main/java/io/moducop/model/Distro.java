@@ -1,5 +1,6 @@
 package io.moducop.model;
 
+import io.moducop.apps.App;
 import io.moducop.machine.Release;
 import io.moducop.profile.Profile;
 import java.util.List;
@@ -15,10 +16,9 @@ public record Distro(
         @ProfileKey("containers") Profile.Containers containers,
         @ProfileKey("login") Profile.Login login,
         @ProfileKey("ota.client") boolean rauc,
-        @ProfileKey("apps") List<Application> apps) {
+        @ProfileKey("apps") List<App> apps) {
 
     public static Distro of(Profile p) {
-        return new Distro(p.release(), p.bootAttempts(), p.overlays(), p.containers(), p.login(), p.ota().rauc(),
-                p.apps().stream().map(a -> new Application(a.name(), a.compose())).toList());
+        return new Distro(p.release(), p.bootAttempts(), p.overlays(), p.containers(), p.login(), p.ota().rauc(), p.apps());
     }
 }

@@ -7,13 +7,12 @@ import io.moducop.profile.Size;
 import java.util.List;
 
 /** One machine of the BSP layer: what its machine conf, wks, boot script and RAUC files are made from. */
-public record Machine(String name, String description, MachineConfig base, PartitionLayout layout, Profile.Ota ota,
-        int bootAttempts) {
+public record Machine(String name, String description, MachineConfig base, PartitionLayout layout, Profile.Ota ota) {
 
     public static Machine of(Profile p) {
         String description = p.board().description() != null ? p.board().description()
                 : "ModuCop A/B board based on " + p.base().name();
-        return new Machine(p.board().name(), description, p.base(), p.layout(), p.ota(), p.bootAttempts());
+        return new Machine(p.board().name(), description, p.base(), p.layout(), p.ota());
     }
 
     public PartitionLayout.Part boot() {

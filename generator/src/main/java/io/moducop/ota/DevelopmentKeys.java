@@ -13,9 +13,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * A development CA and one signing key and certificate for RAUC bundles, made with the openssl
@@ -122,24 +120,23 @@ public final class DevelopmentKeys {
                 "-extfile", leafExt.toString(), "-out", work.resolve(SIGNING_CERT).toString());
     }
 
-    /** Removes the work directory, then what this run created (files, then directories, newest first). */
+    /**
+     * Removes the work directory (commons-io removes a link in it, never what the link names), then
+     * what this run created (files, then directories, newest first).
+     */
     private static void removeQuietly(Path work, List<Path> created) {
-        List<Path> all = new ArrayList<>();
         if (work != null) {
-            try (Stream<Path> s = Files.walk(work)) {
-                all.addAll(s.sorted(Comparator.reverseOrder()).toList());
+            try {
+                org.apache.commons.io.file.PathUtils.deleteDirectory(work);
             } catch (IOException e) {
-                all.add(work);
+                // best effort: the error that ended the run is the one to report
             }
         }
         for (int i = created.size() - 1; i >= 0; i--) {
-            all.add(created.get(i));
-        }
-        for (Path p : all) {
             try {
-                Files.deleteIfExists(p);
+                Files.deleteIfExists(created.get(i));
             } catch (IOException e) {
-                // best effort: the error that ended the run is the one to report
+                // best effort, as above
             }
         }
     }
