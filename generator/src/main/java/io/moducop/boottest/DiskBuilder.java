@@ -1,6 +1,7 @@
 package io.moducop.boottest;
 
 import io.moducop.profile.PartitionLayout;
+import io.moducop.util.Processes;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -385,11 +386,10 @@ final class DiskBuilder {
     }
 
     static void run(List<String> cmd) throws IOException {
-        Process p = new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
-            if (p.waitFor() != 0) {
-                throw new IOException(String.join(" ", cmd) + " failed:\n" + out);
+            Processes.Result r = Processes.run(List.copyOf(cmd));
+            if (!r.ok()) {
+                throw new IOException(String.join(" ", cmd) + " failed:\n" + r.output());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,6 +1,7 @@
 package io.moducop.boottest;
 
 import io.moducop.machine.MachineConfig;
+import io.moducop.util.Processes;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -156,46 +157,20 @@ final class RaspiMachine {
                 // mini UART (U-Boot's console, the device tree's stdout-path)
                 "-chardev", "stdio,id=con,mux=on,signal=off",
                 "-serial", "chardev:con", "-serial", "chardev:con");
-        long start = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        StringBuffer console = new StringBuffer();
-        List<Double> times = java.util.Collections.synchronizedList(new ArrayList<>());
-        Thread reader = new Thread(() -> {
-            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    console.append(line.replace("\r", "")).append('\n');
-                    times.add((System.nanoTime() - start) / 1e9);
-                    if (end.test(line)) {
-                        p.destroyForcibly();
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process was killed; what was read so far is kept
-            }
-        });
-        reader.start();
-        boolean exited = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
-        if (!exited) {
-            p.destroyForcibly().waitFor();
-        }
-        reader.join(5000);
-        return new Qemu.Boot(console.toString(), (System.nanoTime() - start) / 1e9, !exited, List.copyOf(times), !exited);
+        return Qemu.run(cmd, timeoutSeconds, new Qemu.Stop(end, -1), null);
     }
 
     /** uboot.env as U-Boot saved it on the boot partition, or empty (no file, or a bad CRC). */
     Optional<Map<String, String>> readEnv(Path sd, long bootOffset) throws IOException {
         Path tmp = Files.createTempFile(sd.getParent(), "uboot", ".env");
         try {
-            Process p = new ProcessBuilder(assets.tool("mcopy").toString(), "-n", "-o", "-i", sd + "@@" + bootOffset,
-                    "::" + ENV_FILE, tmp.toString()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (p.waitFor() != 0) {
-                if (out.contains("not found")) {
+            Processes.Result r = Processes.run(List.of(assets.tool("mcopy").toString(), "-n", "-o", "-i", sd + "@@" + bootOffset,
+                    "::" + ENV_FILE, tmp.toString()));
+            if (!r.ok()) {
+                if (r.output().contains("not found")) {
                     return Optional.empty();
                 }
-                throw new IOException("mcopy ::" + ENV_FILE + " failed: " + out.strip());
+                throw new IOException("mcopy ::" + ENV_FILE + " failed: " + r.output().strip());
             }
             if (Files.size(tmp) != ENV_SIZE) {
                 throw new IOException(ENV_FILE + " is " + Files.size(tmp) + " bytes, not CONFIG_ENV_SIZE " + ENV_SIZE);
