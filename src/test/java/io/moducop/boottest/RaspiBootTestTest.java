@@ -55,11 +55,11 @@ class RaspiBootTestTest {
     /** The harness can fail on raspi4b: a script whose countdown for slot A is gone must fail fallback. */
     @Test
     void aBootScriptWithoutItsCountdownFailsFallbackOnThePisUBoot() throws IOException, InterruptedException {
-        ScenarioRunner.BootFlow good = ScenarioRunner.BootFlow.of(ProfileLoader.load(Path.of(PROFILE)));
+        BootFlow good = BootFlow.of(ProfileLoader.load(Path.of(PROFILE)));
         String broken = good.bootCmd().replaceAll("(?s)            if test \"\\$\\{BOOT_A_LEFT\\}\" = \"9\".*?\n            fi\n", "");
         assertFalse(broken.equals(good.bootCmd()), "the mutation must change the script");
         assertFalse(broken.contains("setenv BOOT_A_LEFT 2"), broken);
-        ScenarioRunner.BootFlow flow = new ScenarioRunner.BootFlow(broken, good.overlayInit(), good.attempts(), good.board(), good.layout(), good.overlays());
+        BootFlow flow = new BootFlow(broken, good.overlayInit(), good.attempts(), good.board(), good.layout(), good.overlays());
         List<ScenarioResult> results = new RaspiScenarios(HostAssets.prepareRaspi(cache), flow, work).run(List.of("fallback"), 1);
         ScenarioResult r = results.get(0);
         assertFalse(r.passed(), "a script that never counts slot A down must not pass: " + r);

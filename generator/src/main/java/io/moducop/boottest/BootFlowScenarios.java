@@ -28,11 +28,11 @@ abstract class BootFlowScenarios {
      */
     static final List<String> LIFECYCLE = List.of("first-boot", "overlays", "mark-good", "update");
 
-    final ScenarioRunner.BootFlow flow;
+    final BootFlow flow;
     final Path work;
     final DiskBuilder disks;
 
-    BootFlowScenarios(ScenarioRunner.BootFlow flow, Path work, DiskBuilder disks) {
+    BootFlowScenarios(BootFlow flow, Path work, DiskBuilder disks) {
         this.flow = flow;
         this.work = work;
         this.disks = disks;

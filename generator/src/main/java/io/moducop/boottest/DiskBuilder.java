@@ -68,7 +68,7 @@ final class DiskBuilder {
      * /sbin/moducop-init and boot-test's reporter as /sbin/init. {@code bootable} false leaves out
      * the kernel, so U-Boot's load fails as on a slot holding no system.
      */
-    synchronized Path rootSlot(String label, boolean bootable, ScenarioRunner.BootFlow flow) throws IOException {
+    synchronized Path rootSlot(String label, boolean bootable, BootFlow flow) throws IOException {
         String overlayInit = flow.overlayInit();
         StringBuilder overlays = new StringBuilder();
         flow.overlays().persistent().forEach(d -> overlays.append("persistent ").append(d).append('\n'));

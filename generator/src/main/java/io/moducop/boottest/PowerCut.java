@@ -60,17 +60,17 @@ final class PowerCut {
     private final HostAssets assets;
     private final DiskBuilder disks;
     private final Qemu qemu;
-    private final SystemScenarios.Generated gen;
+    private final GeneratedFiles gen;
     private final Path dir;
-    private final ScenarioRunner.BootFlow flow;
+    private final BootFlow flow;
 
-    PowerCut(HostAssets assets, DiskBuilder disks, SystemScenarios.Generated gen, Path dir) {
+    PowerCut(HostAssets assets, DiskBuilder disks, GeneratedFiles gen, Path dir) {
         this.assets = assets;
         this.disks = disks;
         this.qemu = new Qemu(assets);
         this.gen = gen;
         this.dir = dir;
-        this.flow = ScenarioRunner.BootFlow.of(gen.layers(), gen.profile());
+        this.flow = BootFlow.of(gen.layers(), gen.profile());
     }
 
     private Qemu.Boot boot(Path disk, Path pflash, Qemu.Stop stop, String name) throws IOException, InterruptedException {

@@ -19,7 +19,7 @@ public final class RaspiScenarios {
 
     private final Scenarios scenarios;
 
-    public RaspiScenarios(HostAssets assets, ScenarioRunner.BootFlow flow, Path work) {
+    public RaspiScenarios(HostAssets assets, BootFlow flow, Path work) {
         this.scenarios = new Scenarios(new RaspiMachine(assets), flow, work);
     }
 
@@ -46,7 +46,7 @@ public final class RaspiScenarios {
         private final RaspiMachine machine;
         private Path dtb;
 
-        Scenarios(RaspiMachine machine, ScenarioRunner.BootFlow flow, Path work) {
+        Scenarios(RaspiMachine machine, BootFlow flow, Path work) {
             super(flow, work, new DiskBuilder(machine.slotAssets(), flow.layout(), work));
             this.machine = machine;
         }

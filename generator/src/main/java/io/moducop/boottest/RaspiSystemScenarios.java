@@ -23,12 +23,12 @@ final class RaspiSystemScenarios {
 
     private final RaspiMachine machine;
     private final SystemScenarios system;
-    private final SystemScenarios.Generated gen;
+    private final GeneratedFiles gen;
     private final DiskBuilder disks;
     private final Path work;
 
     /** {@code assets}: after prepareSystem and prepareRaspi; {@code gen}: generated for the Pi profile itself. */
-    RaspiSystemScenarios(HostAssets assets, SystemScenarios.Generated gen, Path work) throws IOException, InterruptedException {
+    RaspiSystemScenarios(HostAssets assets, GeneratedFiles gen, Path work) throws IOException, InterruptedException {
         this.machine = new RaspiMachine(assets);
         this.gen = gen;
         this.work = work;

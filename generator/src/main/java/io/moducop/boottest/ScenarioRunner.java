@@ -1,7 +1,5 @@
 package io.moducop.boottest;
 
-import io.moducop.machine.MachineConfig;
-import io.moducop.profile.PartitionLayout;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,23 +12,6 @@ import java.util.Map;
  * environment flash; the checks read the console and the saved U-Boot environment.
  */
 public final class ScenarioRunner {
-
-    /** The generated files under test and the board facts the checks expect. */
-    public record BootFlow(String bootCmd, String overlayInit, int attempts, MachineConfig board, PartitionLayout layout,
-            io.moducop.profile.Profile.Overlays overlays) {
-
-        /** The boot script and overlay init exactly as the generator writes them for {@code p}. */
-        public static BootFlow of(io.moducop.profile.Profile p) {
-            return of(io.moducop.layer.GeneratedLayers.of(List.of(p)), p);
-        }
-
-        /** The same from layers already generated (perhaps changed by a test) for {@code p}. */
-        public static BootFlow of(io.moducop.layer.GeneratedLayers layers, io.moducop.profile.Profile p) {
-            String m = p.board().name();
-            return new BootFlow(layers.bootScript(m), layers.installed(m, "moducop-init"), p.bootAttempts(), p.base(), p.layout(),
-                    p.overlays());
-        }
-    }
 
     public static final List<String> SCENARIOS = BootFlowScenarios.SCENARIOS;
 

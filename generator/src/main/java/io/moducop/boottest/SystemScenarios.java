@@ -61,62 +61,20 @@ public final class SystemScenarios {
     static final String REGISTRY_PULL = "Error: initializing source docker://";
     static final List<String> APPS_DEAD_END = java.util.stream.Stream.concat(DEAD_END.stream(), java.util.stream.Stream.of(REGISTRY_PULL)).toList();
 
-    /** What is under test: the generated layers, and the profile they were generated from. */
-    public record Generated(Profile profile, GeneratedLayers layers, String fstab, String bootCmd) {
-
-        /**
-         * {@code profile} is the one boot-test runs (on QEMU's board); {@code asked} the one the user
-         * named: the fstab comes from the wks generated for it, as wic would write it into its image.
-         */
-        public static Generated of(Profile profile, Profile asked) {
-            GeneratedLayers layers = GeneratedLayers.of(List.of(profile));
-            GeneratedLayers askedLayers = asked == profile ? layers : GeneratedLayers.of(List.of(asked));
-            return new Generated(profile, layers, WicFstab.of(askedLayers.wks(asked.board().name())),
-                    layers.bootScript(profile.board().name()));
-        }
-
-        public SortedMap<String, byte[]> files() {
-            return layers.files();
-        }
-
-        /** The content of a file the machine's recipes install (e.g. system.conf). */
-        public String installed(String name) {
-            return layers.installed(profile.board().name(), name);
-        }
-
-        public Generated withFile(String path, byte[] content) {
-            SortedMap<String, byte[]> f = new java.util.TreeMap<>(layers.files());
-            if (content == null) {
-                f.remove(path);
-            } else {
-                f.put(path, content);
-            }
-            return new Generated(profile, new GeneratedLayers(layers.model(), f), fstab, bootCmd);
-        }
-
-        public Generated withFstab(String fstab) {
-            return new Generated(profile, layers, fstab, bootCmd);
-        }
-
-        public Generated withBootCmd(String bootCmd) {
-            return new Generated(profile, layers, fstab, bootCmd);
-        }
-    }
-
     private final HostAssets assets;
-    private final Generated gen;
+    private final GeneratedFiles gen;
     private final Path work;
     private final DiskBuilder disks;
     private final Qemu qemu;
     private final byte[] keyring;
     private final ImageCache images;
 
-    public SystemScenarios(HostAssets assets, Generated gen, Path work) throws IOException, InterruptedException {
+    public SystemScenarios(HostAssets assets, GeneratedFiles gen, Path work) throws IOException, InterruptedException {
         this(assets, gen, work, new ImageCache(ImageCache.defaultDir(), null, true));
     }
 
     /** {@code images}: where the applications' images were fetched (boot-test itself fetches nothing). */
-    public SystemScenarios(HostAssets assets, Generated gen, Path work, ImageCache images) throws IOException, InterruptedException {
+    public SystemScenarios(HostAssets assets, GeneratedFiles gen, Path work, ImageCache images) throws IOException, InterruptedException {
         this.assets = assets;
         this.images = images;
         this.gen = gen;
@@ -137,14 +95,14 @@ public final class SystemScenarios {
 
     /** mark-good of a Raspberry Pi 4 profile on QEMU raspi4b ({@link RaspiSystemScenarios}); {@code raspiAssets} after prepareSystem. */
     public static List<ScenarioResult> onRaspi(HostAssets raspiAssets, Profile pi, Path work) throws IOException, InterruptedException {
-        return new RaspiSystemScenarios(raspiAssets, Generated.of(pi, pi), work).run(List.of("mark-good"));
+        return new RaspiSystemScenarios(raspiAssets, GeneratedFiles.of(pi, pi), work).run(List.of("mark-good"));
     }
 
     DiskBuilder.SystemSpec spec(String variant) throws IOException {
         return spec(gen, variant, List.of());
     }
 
-    DiskBuilder.SystemSpec spec(Generated g, String variant, List<DiskBuilder.HarnessFile> fault) throws IOException {
+    DiskBuilder.SystemSpec spec(GeneratedFiles g, String variant, List<DiskBuilder.HarnessFile> fault) throws IOException {
         List<DiskBuilder.HarnessFile> h = new ArrayList<>(harnessFiles(g));
         h.addAll(fault);
         return new DiskBuilder.SystemSpec(GuestFiles.of(g, keyring), g.fstab(), GuestFiles.presets(g), variant,
@@ -152,7 +110,7 @@ public final class SystemScenarios {
     }
 
     /** The applications' images as moducop build exports them for the board (null: the profile has no apps). */
-    private synchronized Path appImages(Generated g) throws IOException {
+    private synchronized Path appImages(GeneratedFiles g) throws IOException {
         List<ImageRef> refs = g.profile().apps().stream().flatMap(a -> a.compose().images().stream()).distinct().toList();
         if (refs.isEmpty()) {
             return null;
@@ -168,7 +126,7 @@ public final class SystemScenarios {
     static final String GUEST_ENV_DEVICE = "/dev/vdb";
 
     /** What the harness adds to the guest beyond the generated files, each with its reason. */
-    List<DiskBuilder.HarnessFile> harnessFiles(Generated gen) throws IOException {
+    List<DiskBuilder.HarnessFile> harnessFiles(GeneratedFiles gen) throws IOException {
         List<DiskBuilder.HarnessFile> h = new ArrayList<>();
         h.add(new DiskBuilder.HarnessFile("/usr/lib/systemd/system.conf.d/moducop-boottest-emulation.conf", 0644,
                 "# boot-test: the board is emulated (QEMU TCG), several times slower than the hardware\n"
@@ -268,7 +226,7 @@ public final class SystemScenarios {
 
     /** One board: its disk, environment flash, host share and console logs. */
     class Device {
-        final Generated gen;
+        final GeneratedFiles gen;
         final Path dir;
         final Path disk;
         final Path pflash;
@@ -284,11 +242,11 @@ public final class SystemScenarios {
         /** What the harness adds to slot A beyond {@link #harnessFiles} (login: root's password). */
         final List<DiskBuilder.HarnessFile> extraA;
 
-        Device(Path dir, Generated gen) throws IOException {
+        Device(Path dir, GeneratedFiles gen) throws IOException {
             this(dir, gen, List.of());
         }
 
-        Device(Path dir, Generated gen, List<DiskBuilder.HarnessFile> extraA) throws IOException {
+        Device(Path dir, GeneratedFiles gen, List<DiskBuilder.HarnessFile> extraA) throws IOException {
             this.gen = gen;
             this.extraA = extraA;
             this.dir = dir;
@@ -526,7 +484,7 @@ public final class SystemScenarios {
      * Then {@link #CHURN} more versions go through the generated load and prune in that boot (see
      * apps-churn.sh): /data must not grow.
      */
-    public ScenarioResult appsUpdate(Generated v2, Generated v3) throws IOException, InterruptedException {
+    public ScenarioResult appsUpdate(GeneratedFiles v2, GeneratedFiles v3) throws IOException, InterruptedException {
         Path dir = work.resolve("apps-update");
         run("rm", "-rf", dir.toString());
         Files.createDirectories(dir);
@@ -639,7 +597,7 @@ public final class SystemScenarios {
         }
     }
 
-    private static List<String> hexes(Generated g) {
+    private static List<String> hexes(GeneratedFiles g) {
         return g.profile().apps().stream().flatMap(a -> a.compose().images().stream()).map(ImageRef::hex).distinct().toList();
     }
 
@@ -828,7 +786,7 @@ public final class SystemScenarios {
         String pub = Files.readString(key.resolveSibling(key.getFileName() + ".pub")).trim();
         // The harness cannot hold the private half of the profile's keys: it logs in with a key of its own,
         // added to the generated authorized_keys the way a login.ssh-keys entry is (checked below).
-        Generated g = gen;
+        GeneratedFiles g = gen;
         byte[] generated = gen.files().get(AUTHORIZED_KEYS);
         if (generated != null) {
             List<String> listed = new String(generated, StandardCharsets.UTF_8).lines()

@@ -3,6 +3,8 @@ package io.moducop.cli;
 import io.moducop.UserError;
 import static io.moducop.Diagnostic.escape;
 import io.moducop.bitbake.DiskSpace;
+import io.moducop.boottest.BootFlow;
+import io.moducop.boottest.GeneratedFiles;
 import io.moducop.boottest.ScenarioRunner;
 import io.moducop.boottest.HostAssets;
 import io.moducop.boottest.RaspiScenarios;
@@ -137,14 +139,14 @@ final class BootTestCommand implements Callable<Integer> {
             }
             List<ScenarioResult> all = new java.util.ArrayList<>(onPi);
             if (!onVirt.isEmpty()) {
-                all.addAll(new SystemScenarios(assets, SystemScenarios.Generated.of(profile, asked), workDir)
+                all.addAll(new SystemScenarios(assets, GeneratedFiles.of(profile, asked), workDir)
                         .powerCuts(seed, cuts).run(onVirt, jobs));
             }
             results = all;
         } else {
             HostAssets assets = HostAssets.prepare(cacheDir);
             out.printf("assets: %s (QEMU %s)%n", escape(cacheDir), escape(assets.tools().getOrDefault("qemu-version", Path.of("?"))));
-            results = new ScenarioRunner(assets, ScenarioRunner.BootFlow.of(profile), workDir).run(ids, jobs);
+            results = new ScenarioRunner(assets, BootFlow.of(profile), workDir).run(ids, jobs);
         }
         return report(out, results, t0, workDir);
     }
@@ -165,7 +167,7 @@ final class BootTestCommand implements Callable<Integer> {
                 escape(assets.tool("raspi-u-boot.bin")));
         Path workDir = work.resolve(profile.board().name() + "-raspi4b");
         List<String> ids = scenarios.isEmpty() ? RaspiScenarios.SCENARIOS : scenarios;
-        List<ScenarioResult> results = new RaspiScenarios(assets, ScenarioRunner.BootFlow.of(profile), workDir).run(ids, jobs);
+        List<ScenarioResult> results = new RaspiScenarios(assets, BootFlow.of(profile), workDir).run(ids, jobs);
         return report(out, results, t0, workDir);
     }
 
