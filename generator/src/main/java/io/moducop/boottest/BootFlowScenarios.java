@@ -1,9 +1,11 @@
 package io.moducop.boottest;
 
+import io.moducop.boottest.ScenarioCatalog.BootFlowScenario;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -18,15 +20,11 @@ import java.util.concurrent.Future;
  */
 abstract class BootFlowScenarios {
 
-    public static final List<String> SCENARIOS = List.of("first-boot", "fallback", "exhausted", "mark-good",
-            "overlays", "data-missing", "data-foreign", "update", "update-rollback");
+    public static final List<String> SCENARIOS = ScenarioCatalog.bootFlowIds();
 
-    /**
-     * Scenarios that are stages of one device's life, run on one disk in this order: first boot
-     * of A, A marked good and rebooted, an update installed to B, B marked good and rebooted.
-     * Sharing the boots halves their cost; each stage still reports on its own.
-     */
-    static final List<String> LIFECYCLE = List.of("first-boot", "overlays", "mark-good", "update");
+    /** The stages of one device's life ({@link BootFlowScenario#lifecycle()}), run on one disk by {@link #lifecycle}. */
+    static final List<String> LIFECYCLE = Arrays.stream(BootFlowScenario.values()).filter(BootFlowScenario::lifecycle)
+            .map(BootFlowScenario::id).toList();
 
     final BootFlow flow;
     final Path work;
@@ -149,13 +147,14 @@ abstract class BootFlowScenarios {
         Path dir = work.resolve(id);
         Files.createDirectories(dir);
         Device d = device(dir);
-        return switch (id) {
-            case "fallback" -> fallback(d);
-            case "exhausted" -> exhausted(d);
-            case "data-missing" -> dataMissing(d);
-            case "data-foreign" -> dataForeign(d);
-            case "update-rollback" -> updateRollback(d);
-            default -> throw new IllegalArgumentException("unknown scenario " + id);
+        BootFlowScenario which = BootFlowScenario.of(id).orElseThrow(() -> new IllegalArgumentException("unknown scenario " + id));
+        return switch (which) {
+            case FALLBACK -> fallback(d);
+            case EXHAUSTED -> exhausted(d);
+            case DATA_MISSING -> dataMissing(d);
+            case DATA_FOREIGN -> dataForeign(d);
+            case UPDATE_ROLLBACK -> updateRollback(d);
+            case FIRST_BOOT, MARK_GOOD, OVERLAYS, UPDATE -> throw new IllegalArgumentException(id + " is a lifecycle stage");
         };
     }
 

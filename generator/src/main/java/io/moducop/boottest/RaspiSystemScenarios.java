@@ -16,7 +16,7 @@ import java.util.Map;
  */
 final class RaspiSystemScenarios {
 
-    public static final List<String> SCENARIOS = List.of("mark-good");
+    public static final List<String> SCENARIOS = List.of(ScenarioCatalog.SystemScenario.MARK_GOOD.id());
 
     /** raspi4b boots the userland slowly (TCG, four emulated cores): a boot takes minutes. */
     static final int BOOT_TIMEOUT_SECONDS = 1200;

@@ -1,5 +1,6 @@
 package io.moducop.boottest;
 
+import io.moducop.boottest.ScenarioCatalog.SystemScenario;
 import io.moducop.layer.GeneratedLayers;
 import io.moducop.layer.LayerGenerator;
 import io.moducop.profile.Profile;
@@ -30,8 +31,7 @@ import java.util.concurrent.Future;
  */
 public final class SystemScenarios {
 
-    public static final List<String> SCENARIOS = List.of("system-boot", "login", "containers", "mark-good", "rauc-install",
-            "panic", "hang", "unhealthy", "power-cut", "apps", "offline", "no-dhcp");
+    public static final List<String> SCENARIOS = ScenarioCatalog.systemIds();
 
     private long seed = System.nanoTime() % 1_000_000;
     private int cuts = 30;
@@ -200,27 +200,22 @@ public final class SystemScenarios {
     }
 
     private ScenarioResult scenario(String id, Path dir) throws IOException, InterruptedException {
+        SystemScenario which = SystemScenario.of(id).orElseThrow(() -> new IllegalArgumentException("unknown scenario " + id));
         run("rm", "-rf", dir.toString());
         Files.createDirectories(dir);
-        if (id.equals("power-cut")) {
-            return powerCut(dir);
-        }
-        if (id.equals("login")) {
-            return login(dir);
-        }
-        Device d = new Device(dir, gen);
-        return switch (id) {
-            case "system-boot" -> systemBoot(d);
-            case "containers" -> containers(d);
-            case "mark-good" -> markGood(d);
-            case "rauc-install" -> raucInstall(d);
-            case "panic" -> fallback(d, Fault.PANIC);
-            case "hang" -> fallback(d, Fault.HANG);
-            case "unhealthy" -> fallback(d, Fault.UNHEALTHY);
-            case "apps" -> apps(d);
-            case "offline" -> unplugged(d, id, Qemu.Network.NONE, 2);
-            case "no-dhcp" -> unplugged(d, id, Qemu.Network.NO_DHCP, 1);
-            default -> throw new IllegalArgumentException("unknown scenario " + id);
+        return switch (which) {
+            case POWER_CUT -> powerCut(dir);
+            case LOGIN -> login(dir);
+            case SYSTEM_BOOT -> systemBoot(new Device(dir, gen));
+            case CONTAINERS -> containers(new Device(dir, gen));
+            case MARK_GOOD -> markGood(new Device(dir, gen));
+            case RAUC_INSTALL -> raucInstall(new Device(dir, gen));
+            case PANIC -> fallback(new Device(dir, gen), Fault.PANIC);
+            case HANG -> fallback(new Device(dir, gen), Fault.HANG);
+            case UNHEALTHY -> fallback(new Device(dir, gen), Fault.UNHEALTHY);
+            case APPS -> apps(new Device(dir, gen));
+            case OFFLINE -> unplugged(new Device(dir, gen), id, Qemu.Network.NONE, 2);
+            case NO_DHCP -> unplugged(new Device(dir, gen), id, Qemu.Network.NO_DHCP, 1);
         };
     }
 

@@ -8,6 +8,8 @@ import io.moducop.boottest.GeneratedFiles;
 import io.moducop.boottest.ScenarioRunner;
 import io.moducop.boottest.HostAssets;
 import io.moducop.boottest.RaspiScenarios;
+import io.moducop.boottest.ScenarioCatalog;
+import io.moducop.boottest.ScenarioCatalog.SystemScenario;
 import io.moducop.boottest.ScenarioResult;
 import io.moducop.boottest.SystemScenarios;
 import io.moducop.machine.MachineConfigs;
@@ -49,14 +51,14 @@ final class BootTestCommand implements Callable<Integer> {
             description = "Disk images, environment flash and console logs of each scenario (default: ${DEFAULT-VALUE}).")
     Path work;
 
-    @Option(names = "--scenario", paramLabel = "NAME", split = ",",
-            description = "Scenarios to run (default: all): first-boot, fallback, exhausted, mark-good, overlays, data-missing, data-foreign, update, update-rollback.")
+    @Option(names = "--scenario", paramLabel = "NAME", split = ",", completionCandidates = ScenarioCatalog.BootFlowNames.class,
+            description = "Scenarios to run (default: all): ${COMPLETION-CANDIDATES}.")
     List<String> scenarios = new ArrayList<>();
 
-    @Option(names = "--system",
+    @Option(names = "--system", completionCandidates = ScenarioCatalog.SystemNames.class,
             description = {"Boot a real arm64 Debian userland (systemd, podman, RAUC; built once with mmdebstrap, needs root)",
                     "with the generated files where the recipes install them.",
-                    "Scenarios: system-boot, login, containers, mark-good, rauc-install, panic, hang, unhealthy, power-cut, apps (profiles with apps), offline, no-dhcp."})
+                    "Scenarios: ${COMPLETION-CANDIDATES}."})
     boolean system;
 
     @Option(names = "--seed", paramLabel = "N", description = "--system power-cut: the random seed (default: new, printed).")
@@ -95,7 +97,7 @@ final class BootTestCommand implements Callable<Integer> {
             return raspi(out, profile);
         }
         if (!QEMU_BOARD.equals(profile.base().id())) {
-            boolean piMarkGood = system && RaspiScenarios.runsOn(profile) && (scenarios.isEmpty() || scenarios.contains("mark-good"));
+            boolean piMarkGood = system && RaspiScenarios.runsOn(profile) && (scenarios.isEmpty() || scenarios.contains(SystemScenario.MARK_GOOD.id()));
             out.printf("%s is for %s: boot-test runs its generated %s with the QEMU arm64 board's devices"
                     + " (virtio disk, ttyAMA0, environment in flash)%s.%n",
                     escape(profile.source()), profile.base().name(), piMarkGood ? "system, but for mark-good," : "boot logic",
@@ -109,7 +111,7 @@ final class BootTestCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         List<String> ids = scenarios.isEmpty() ? known : scenarios;
         if (system && scenarios.isEmpty() && profile.apps().isEmpty()) {
-            ids = ids.stream().filter(i -> !i.equals("apps")).toList();
+            ids = ids.stream().filter(i -> !i.equals(SystemScenario.APPS.id())).toList();
         }
         List<ScenarioResult> results;
         Path workDir = work.resolve(system ? machine + "-system" : machine);
@@ -129,9 +131,9 @@ final class BootTestCommand implements Callable<Integer> {
             }
             List<String> onVirt = ids;
             List<ScenarioResult> onPi = List.of();
-            if (RaspiScenarios.runsOn(asked) && ids.contains("mark-good")) {
+            if (RaspiScenarios.runsOn(asked) && ids.contains(SystemScenario.MARK_GOOD.id())) {
                 // the environment lives in uboot.env on the card: only the Pi's own U-Boot shows that
-                onVirt = ids.stream().filter(i -> !i.equals("mark-good")).toList();
+                onVirt = ids.stream().filter(i -> !i.equals(SystemScenario.MARK_GOOD.id())).toList();
                 out.printf("mark-good runs on QEMU raspi4b with the Pi's own U-Boot and %s's own generated files%n", asked.board().name());
                 // prepare-raspi.sh adds the Pi's tools to those of the userland prepared above: one set serves both
                 assets = HostAssets.prepareRaspi(cacheDir);
