@@ -238,7 +238,7 @@ class SystemScenariosTest {
                 GeneratedFiles g = withApp(registry, images, version);
                 v.add(withoutPrune ? g.withFile(APPS + "moducop-app-prune", "#!/bin/sh\n# removed: nothing is pruned\nexit 0\n".getBytes(UTF_8)) : g);
             }
-            ScenarioResult r = new SystemScenarios(assets, v.get(0), work.resolve("bt"), images).appsUpdate(v.get(1), v.get(2));
+            ScenarioResult r = new AppsUpdateScenario(new SystemScenarios(assets, v.get(0), work.resolve("bt"), images)).appsUpdate(v.get(1), v.get(2));
             System.out.println((withoutPrune ? "without pruning: " : "") + r);
             return r;
         }
@@ -289,7 +289,7 @@ class SystemScenariosTest {
     @Execution(ExecutionMode.CONCURRENT)
     void withoutAuthorizedKeysAndWithPasswordsLoginFails() throws IOException, InterruptedException {
         GeneratedFiles good = defaults();
-        GeneratedFiles broken = good.withFile(SystemScenarios.AUTHORIZED_KEYS, null).withFile(
+        GeneratedFiles broken = good.withFile(NetworkScenarios.AUTHORIZED_KEYS, null).withFile(
                 DISTRO + "moducop-login/files/50-moducop.conf", "PermitRootLogin yes\nPasswordAuthentication yes\n".getBytes(UTF_8));
         ScenarioResult r = failsWithout(broken, "login", "ssh -i");
         assertTrue(r.failures().stream().anyMatch(f -> f.contains("password login as root is refused")), r.failures().toString());
@@ -406,9 +406,10 @@ class SystemScenariosTest {
         String copy = "cp -a \"$STATE/$last/.\" \"$staging/\"";
         assertTrue(init.contains(commit) && init.contains(stage) && init.contains(copy), "moducop-init's seeding changed: update this test");
         String broken = init.replace(commit, "").replace(stage, inPlace).replace(copy, "sleep 2; " + copy);
-        SystemScenarios sc = new SystemScenarios(assets, good.withFile(path, broken.getBytes(UTF_8)), work).powerCuts(20261126L, 9);
+        SystemScenarios sc = new SystemScenarios(assets, good.withFile(path, broken.getBytes(UTF_8)), work);
         Scenario s = new Scenario("power-cut", "without atomic seeding");
-        PowerCut.Outcome o = sc.earlyCuts(s, work.resolve("power-cut"), 9);
+        // only the cuts before systemd (saveenv, first boot, update seeding)
+        PowerCut.Outcome o = new PowerCut(assets, sc.disks, sc.gen, work.resolve("power-cut")).run(s, 20261126L, 9);
         o.lines().forEach(System.out::println);
         assertTrue(o.stateLost() > 0, "cuts during a non-atomic seeding must lose state: " + o.lines());
         assertTrue(o.lines().stream().anyMatch(l -> l.contains("update-seed") && l.contains("PARTIAL")), o.lines().toString());

@@ -4,14 +4,12 @@ import io.moducop.machine.MachineConfig;
 import io.moducop.util.Processes;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The Raspberry Pi 4 under QEMU's {@code raspi4b} machine with the Pi's own U-Boot (Debian's

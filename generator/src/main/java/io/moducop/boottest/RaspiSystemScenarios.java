@@ -86,7 +86,7 @@ final class RaspiSystemScenarios {
         s.expectLine(c, "tries left: A=" + (attempts - 1), "U-Boot took a try from A");
         // QEMU's raspi4b has no Ethernet (GENET is not emulated): like an unplugged Pi, the release's
         // systemd-networkd-wait-online fails, and the health gate must mark the slot good all the same
-        system.expectSystemUp(s, c, "A", List.of(SystemScenarios.WAIT_ONLINE));
+        system.expectSystemUp(s, c, "A", List.of(NetworkScenarios.WAIT_ONLINE));
         BootConsole.Mount boot = c.mounts().get("/uboot");
         s.expect(boot != null && "vfat".equals(boot.type()) && system.bootDev().equals(boot.device()),
                 "the generated uboot.mount mounted the boot partition on /uboot", String.valueOf(boot));
