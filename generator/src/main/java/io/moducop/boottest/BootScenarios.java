@@ -81,32 +81,15 @@ final class BootScenarios {
             this.resetWithin = resetWithin;
         }
 
-        List<DiskBuilder.HarnessFile> files() {
+        List<DiskBuilder.HarnessFile> files() throws IOException {
             String unitDir = "/usr/lib/systemd/system/";
             return switch (this) {
-                case PANIC -> List.of(new DiskBuilder.HarnessFile("/usr/sbin/init", 0755,
-                        "#!/bin/sh\n# boot-test fault (harness): an init that exits at once\necho \"BOOTTEST-FAULT: init exits\"\nexit 1\n",
+                case PANIC -> List.of(DiskBuilder.HarnessFile.resource("/usr/sbin/init", 0755, "fault-panic-init.sh",
                         false, "/sbin/init exits: the kernel panics (\"Attempted to kill init!\") after moducop-init handed over"));
-                case HANG -> List.of(new DiskBuilder.HarnessFile(unitDir + "moducop-boottest-hang.service", 0644, """
-                        # boot-test fault (harness): userspace hangs once the hardware watchdog is armed
-                        [Unit]
-                        Description=boot-test fault: freeze PID 1
-                        DefaultDependencies=no
-                        After=local-fs.target
-                        Before=multi-user.target
-
-                        [Service]
-                        Type=oneshot
-                        ExecStart=/bin/sh -c 'w=/sys/class/watchdog/watchdog0/state; i=0; while [ "$$(cat $$w 2>/dev/null)" != active ] && [ $$i -lt 45 ]; do sleep 1; i=$$((i+1)); done; echo "BOOTTEST-FAULT: freezing PID 1 (watchdog0 $$(cat $$w 2>/dev/null || echo absent) after $$i s)" > /dev/console; echo 1 > /sys/fs/cgroup/init.scope/cgroup.freeze; exec sleep infinity'
-
-                        [Install]
-                        WantedBy=multi-user.target
-                        """, true, "a unit that freezes PID 1 (cgroup freezer on init.scope) once /dev/watchdog0 is active"));
-                case UNHEALTHY -> List.of(new DiskBuilder.HarnessFile(unitDir + "podman-restart.service.d/zz-boottest-fault.conf", 0644, """
-                        # boot-test fault (harness): the unit that starts the containers fails
-                        [Service]
-                        ExecStartPre=/bin/sh -c 'echo "BOOTTEST-FAULT: an application fails to start" > /dev/console; exit 1'
-                        """, false, "podman-restart.service, which the image enables to start the containers, fails on every boot"
+                case HANG -> List.of(DiskBuilder.HarnessFile.resource(unitDir + "moducop-boottest-hang.service", 0644, "fault-hang.service",
+                        true, "a unit that freezes PID 1 (cgroup freezer on init.scope) once /dev/watchdog0 is active"));
+                case UNHEALTHY -> List.of(DiskBuilder.HarnessFile.resource(unitDir + "podman-restart.service.d/zz-boottest-fault.conf", 0644,
+                        "fault-unhealthy.conf", false, "podman-restart.service, which the image enables to start the containers, fails on every boot"
                         + " (a unit the health gate judges)"));
             };
         }

@@ -147,6 +147,11 @@ final class DiskBuilder {
         static HarnessFile enable(String unit, String reason) {
             return new HarnessFile(unit, 0644, null, true, reason);
         }
+
+        /** {@code content} is the resource boottest/system/harness/{@code name}. */
+        static HarnessFile resource(String target, int mode, String name, boolean enable, String reason) throws IOException {
+            return new HarnessFile(target, mode, SystemScenarios.resource("boottest/system/harness/" + name), enable, reason);
+        }
     }
 
     /** A --system root slot: {@code name} is its file system label, {@code spec} what it holds. */

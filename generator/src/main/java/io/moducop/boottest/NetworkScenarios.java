@@ -1,6 +1,7 @@
 package io.moducop.boottest;
 
 import static io.moducop.boottest.SystemScenarios.finish;
+import static io.moducop.boottest.SystemScenarios.resource;
 import static io.moducop.boottest.SystemScenarios.run;
 import static io.moducop.boottest.SystemScenarios.task;
 
@@ -156,7 +157,7 @@ final class NetworkScenarios {
                     "-o", "PreferredAuthentications=publickey"));
         } else {
             Path askpass = work.resolve("askpass.sh");
-            Files.writeString(askpass, "#!/bin/sh\nprintf '%s\\n' '" + password + "'\n");
+            Files.writeString(askpass, resource("boottest/system/harness/askpass.sh").replace("@PASSWORD@", password));
             askpass.toFile().setExecutable(true);
             env.put("SSH_ASKPASS", askpass.toString());
             env.put("SSH_ASKPASS_REQUIRE", "force");

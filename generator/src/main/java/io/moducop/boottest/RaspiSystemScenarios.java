@@ -40,12 +40,12 @@ final class RaspiSystemScenarios {
      * What only the emulation needs: QEMU's model of the BCM2835 power-management block resets the
      * board the moment a watchdog is started (it has no countdown), so systemd must not start it.
      */
-    static final DiskBuilder.HarnessFile NO_WATCHDOG = new DiskBuilder.HarnessFile(
-            "/etc/systemd/system.conf.d/zz-boottest-raspi4b.conf", 0644,
-            "# boot-test on QEMU raspi4b: its BCM2835 watchdog model resets at once when started\n"
-                    + "[Manager]\nRuntimeWatchdogSec=off\nRebootWatchdogSec=off\n", false,
-            "QEMU's BCM2835 power-management model resets the board the moment the watchdog is started (no countdown):"
-                    + " systemd's hardware watchdog is off on raspi4b (the hang scenario proves it on virt's i6300esb)");
+    static DiskBuilder.HarnessFile noWatchdog() throws IOException {
+        return DiskBuilder.HarnessFile.resource("/etc/systemd/system.conf.d/zz-boottest-raspi4b.conf", 0644,
+                "raspi4b-no-watchdog.conf", false,
+                "QEMU's BCM2835 power-management model resets the board the moment the watchdog is started (no countdown):"
+                        + " systemd's hardware watchdog is off on raspi4b (the hang scenario proves it on virt's i6300esb)");
+    }
 
     public List<ScenarioResult> run(List<String> ids) throws IOException, InterruptedException {
         Files.createDirectories(work);
@@ -67,7 +67,7 @@ final class RaspiSystemScenarios {
                 + "), read back from the host (raspi4b, the Pi's own U-Boot)");
         DiskBuilder.run("rm", "-rf", dir.toString());
         Files.createDirectories(dir);
-        DiskBuilder.SystemSpec spec = system.spec(gen, "A", List.of(NO_WATCHDOG));
+        DiskBuilder.SystemSpec spec = system.spec(gen, "A", List.of(noWatchdog()));
         spec.harness().forEach(h -> s.evidence.add("harness: " + h.target() + ": " + h.reason()));
         DiskBuilder.SystemSlot slot = new DiskBuilder.SystemSlot("rootA", spec);
         Path sd = dir.resolve("sd.img");

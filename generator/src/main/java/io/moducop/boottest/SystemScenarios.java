@@ -128,23 +128,21 @@ public final class SystemScenarios {
     List<DiskBuilder.HarnessFile> harnessFiles(GeneratedFiles gen) throws IOException {
         List<DiskBuilder.HarnessFile> h = new ArrayList<>();
         h.add(new DiskBuilder.HarnessFile("/usr/lib/systemd/system.conf.d/moducop-boottest-emulation.conf", 0644,
-                "# boot-test: the board is emulated (QEMU TCG), several times slower than the hardware\n"
-                        + "[Manager]\nDefaultDeviceTimeoutSec=" + DEVICE_TIMEOUT_SECONDS + "s\n", false,
+                resource("boottest/system/harness/moducop-boottest-emulation.conf")
+                        .replace("@DEVICE_TIMEOUT_SECONDS@", Integer.toString(DEVICE_TIMEOUT_SECONDS)), false,
                 "under emulation udev's coldplug of Debian's generic kernel takes 25 s on an idle host and over 90 s"
                         + " (systemd's default device timeout) on a loaded one: devices get " + DEVICE_TIMEOUT_SECONDS
                         + " s; a device that never appears still times out"));
         h.add(DiskBuilder.HarnessFile.enable("/usr/lib/systemd/system/ssh.socket",
                 "the image's openssh-sshd preset enables sshd.socket; Debian's openssh-server names its socket unit ssh.socket"));
         if (gen.profile().ota().rauc()) {
-            h.add(new DiskBuilder.HarnessFile("/usr/lib/modules-load.d/moducop-boottest-rauc.conf", 0644,
-                    "# boot-test: built into linux-yocto by meta-rauc's rauc.cfg; modules in Debian's kernel\nloop\nsquashfs\ndm_mod\ndm_verity\n",
+            h.add(DiskBuilder.HarnessFile.resource("/usr/lib/modules-load.d/moducop-boottest-rauc.conf", 0644, "moducop-boottest-rauc.conf",
                     false, "meta-rauc's kernel fragment (rauc.cfg) builds loop, squashfs, dm and dm-verity into linux-yocto;"
                             + " Debian's kernel has them as modules that the bundle mount does not load"));
         }
         if (!gen.profile().apps().isEmpty()) {
-            h.add(new DiskBuilder.HarnessFile("/usr/lib/systemd/system/moducop-app@.service.d/zz-boottest.conf", 0644,
-                    "# boot-test: the applications' start on the console too\n[Service]\nStandardOutput=journal+console\n"
-                            + "StandardError=journal+console\n", false,
+            h.add(DiskBuilder.HarnessFile.resource("/usr/lib/systemd/system/moducop-app@.service.d/zz-boottest.conf", 0644,
+                    "moducop-app-console.conf", false,
                     "the console is all the scenario sees of a boot that does not finish: the application units' output goes there too"));
         }
         String generated = gen.installed("fw_env.config");
