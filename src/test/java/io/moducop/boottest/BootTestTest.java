@@ -74,7 +74,7 @@ class BootTestTest {
         String broken = good.bootCmd().replaceAll("setenv BOOT_A_LEFT [0-8]\n", "setenv BOOT_A_LEFT \\${BOOT_A_LEFT}\n");
         assertFalse(broken.equals(good.bootCmd()), "the mutation must change the script");
         BootFlow flow = new BootFlow(broken, good.overlayInit(), good.attempts(), good.board(), good.layout(), good.overlays());
-        List<ScenarioResult> results = new ScenarioRunner(HostAssets.prepare(cache), flow, work).run(List.of("fallback"), 1);
+        List<ScenarioResult> results = new BootFlowScenarios(Board.virt(HostAssets.prepare(cache)), flow, work).run(List.of("fallback"), 1);
         ScenarioResult r = results.get(0);
         assertFalse(r.passed(), "a script that never decrements BOOT_A_LEFT must not pass: " + r);
         assertTrue(r.failures().stream().anyMatch(f -> f.contains("BOOT_A_LEFT=2")), r.failures().toString());

@@ -48,7 +48,7 @@ class RaspiBootTestTest {
         assertTrue(r.out().contains("the Pi's U-Boot found boot.scr on the SD card's FAT partition: Found U-Boot script /boot.scr"), r.out());
         assertTrue(r.out().contains("saveenv wrote uboot.env to the FAT boot partition"), r.out());
         assertTrue(r.out().contains("kernel got root=/dev/mmcblk0p2 and rauc.slot=A"), r.out());
-        assertTrue(r.out().contains("cmdline " + RaspiMachine.FIRMWARE_BOOTARGS + " console=ttyS0,115200 root=/dev/mmcblk0p2"), r.out());
+        assertTrue(r.out().contains("cmdline " + Raspi4bBoard.FIRMWARE_BOOTARGS + " console=ttyS0,115200 root=/dev/mmcblk0p2"), r.out());
         assertTrue(r.out().contains("U-Boot env BOOT_A_LEFT=2"), r.out());
     }
 
@@ -60,7 +60,7 @@ class RaspiBootTestTest {
         assertFalse(broken.equals(good.bootCmd()), "the mutation must change the script");
         assertFalse(broken.contains("setenv BOOT_A_LEFT 2"), broken);
         BootFlow flow = new BootFlow(broken, good.overlayInit(), good.attempts(), good.board(), good.layout(), good.overlays());
-        List<ScenarioResult> results = new RaspiScenarios(HostAssets.prepareRaspi(cache), flow, work).run(List.of("fallback"), 1);
+        List<ScenarioResult> results = new BootFlowScenarios(Board.raspi4b(HostAssets.prepareRaspi(cache)), flow, work).run(List.of("fallback"), 1);
         ScenarioResult r = results.get(0);
         assertFalse(r.passed(), "a script that never counts slot A down must not pass: " + r);
         assertTrue(r.failures().stream().anyMatch(f -> f.contains("U-Boot env BOOT_A_LEFT=2 (saw: BOOT_A_LEFT=3)")), r.failures().toString());

@@ -7,7 +7,6 @@ import static io.moducop.boottest.SystemScenarios.taskLine;
 
 import io.moducop.boottest.SystemScenarios.Device;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 

@@ -78,7 +78,7 @@ public record HostAssets(Path cache, Map<String, Path> tools) {
         return prepare(cache, "prepare-system.sh");
     }
 
-    /** prepare-assets.sh, then prepare-raspi.sh: the Pi's own U-Boot and device tree for QEMU raspi4b (RaspiMachine). */
+    /** prepare-assets.sh, then prepare-raspi.sh: the Pi's own U-Boot and device tree for QEMU raspi4b (Raspi4bBoard). */
     public static HostAssets prepareRaspi(Path cache) {
         prepare(cache, "prepare-assets.sh");
         return prepare(cache, "prepare-raspi.sh");

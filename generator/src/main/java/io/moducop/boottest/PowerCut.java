@@ -59,7 +59,7 @@ final class PowerCut {
 
     private final HostAssets assets;
     private final DiskBuilder disks;
-    private final Qemu qemu;
+    private final VirtBoard board;
     private final GeneratedFiles gen;
     private final Path dir;
     private final BootFlow flow;
@@ -67,7 +67,7 @@ final class PowerCut {
     PowerCut(HostAssets assets, DiskBuilder disks, GeneratedFiles gen, Path dir) {
         this.assets = assets;
         this.disks = disks;
-        this.qemu = new Qemu(assets);
+        this.board = new VirtBoard(assets);
         this.gen = gen;
         this.dir = dir;
         this.flow = BootFlow.of(gen.layers(), gen.profile());
@@ -76,7 +76,7 @@ final class PowerCut {
     private Qemu.Boot boot(Path disk, Path pflash, Qemu.Stop stop, String name) throws IOException, InterruptedException {
         Path share = dir.resolve("share");
         Files.createDirectories(share);
-        Qemu.Boot b = qemu.systemPowerCycle(disk, pflash, share, Qemu.Network.USER, Qemu.freePort(), 120, stop, dir.resolve(name + ".log"));
+        Qemu.Boot b = board.on(disk, pflash).systemPowerCycle(share, Qemu.Network.USER, Qemu.freePort(), 120, stop, dir.resolve(name + ".log"));
         return b;
     }
 

@@ -7,10 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** One power cycle of the QEMU arm64 virt machine: U-Boot from -bios, env in pflash bank 1. */
+/** The power cycles of every board ({@link Board}): one QEMU machine run, its console read line by line as it comes. */
 final class Qemu {
-
-    static final int TIMEOUT_SECONDS = 120;
 
     /** The console of one power cycle. QEMU exits on U-Boot reset, Linux poweroff or panic. */
     record Boot(String console, double seconds, boolean timedOut, List<Double> lineSeconds, boolean pulled) {
@@ -33,27 +31,6 @@ final class Qemu {
             }
             return -1;
         }
-    }
-
-    private final HostAssets assets;
-
-    Qemu(HostAssets assets) {
-        this.assets = assets;
-    }
-
-    Boot powerCycle(Path disk, Path pflash) throws IOException, InterruptedException {
-        return run(virt(disk, pflash), TIMEOUT_SECONDS, Stop.never(), null);
-    }
-
-    /** QEMU's arm64 virt board: U-Boot from -bios, the environment in pflash bank 1, the disk on virtio. */
-    private List<String> virt(Path disk, Path pflash) {
-        return List.of(assets.tool("qemu-system-aarch64").toString(),
-                "-M", "virt", "-cpu", "cortex-a57", "-smp", "1", "-m", "1024",
-                "-nodefaults", "-display", "none", "-serial", "stdio", "-no-reboot",
-                "-bios", assets.tool("u-boot.bin").toString(),
-                "-drive", "if=pflash,unit=1,format=raw,file=" + pflash,
-                "-drive", "if=none,id=hd0,format=raw,file=" + disk,
-                "-device", "virtio-blk-device,drive=hd0");
     }
 
     /** Work the harness does from the host while the board is up (e.g. log in over SSH). */
@@ -115,25 +92,6 @@ final class Qemu {
                 case NO_DHCP -> List.of("-netdev", "hubport,id=n0,hubid=0", "-device", "virtio-net-device,netdev=n0");
             };
         }
-    }
-
-    /**
-     * One power cycle of the real-userland board: as {@link #powerCycle} plus the network {@code net}
-     * ({@link Network#USER}: the guest reaches nothing; SSH forwarded from 127.0.0.1:{@code sshPort}),
-     * an i6300esb watchdog on the PCI bus, and the host directory {@code share} as 9p tag
-     * "boottest" for the harness's reporter. The console is written to {@code log} as it comes.
-     */
-    Boot systemPowerCycle(Path disk, Path pflash, Path share, Network net, int sshPort, int timeoutSeconds, Stop stop, Path log)
-            throws IOException, InterruptedException {
-        List<String> cmd = new java.util.ArrayList<>(virt(disk, pflash));
-        cmd.addAll(List.of(
-                // the environment bank once more, as a disk Linux can reach (/dev/vdb): Debian's kernel has no CFI flash driver
-                "-drive", "if=none,id=env,format=raw,file=" + pflash + ",file.locking=off",
-                "-device", "virtio-blk-pci,drive=env",
-                "-device", "i6300esb", "-action", "watchdog=reset",
-                "-virtfs", "local,path=" + share + ",mount_tag=boottest,security_model=none,id=boottest"));
-        cmd.addAll(net.qemuArgs(sshPort));
-        return run(cmd, timeoutSeconds, stop, log);
     }
 
     /**

@@ -54,7 +54,7 @@ public final class SystemScenarios {
     final GeneratedFiles gen;
     final Path work;
     final DiskBuilder disks;
-    private final Qemu qemu;
+    private final VirtBoard board;
     private final byte[] keyring;
     private final ImageCache images;
     private final BootScenarios boot;
@@ -74,7 +74,7 @@ public final class SystemScenarios {
         this.gen = gen;
         this.work = work;
         this.disks = new DiskBuilder(assets, gen.profile().layout(), work);
-        this.qemu = new Qemu(assets);
+        this.board = new VirtBoard(assets);
         Files.createDirectories(work);
         if (gen.profile().ota().keyringPem() != null) {
             keyring = gen.profile().ota().keyringPem().getBytes(StandardCharsets.UTF_8);
@@ -226,10 +226,11 @@ public final class SystemScenarios {
         return new Device(dir, g, extraA);
     }
 
-    /** One board: its disk, environment flash, host share and console logs. */
+    /** One board ({@link VirtBoard}): its disk, environment flash, host share and console logs. */
     class Device {
         final GeneratedFiles gen;
         final Path dir;
+        final VirtBoard.Unit unit;
         final Path disk;
         final Path pflash;
         final Path share;
@@ -252,11 +253,11 @@ public final class SystemScenarios {
             this.gen = gen;
             this.extraA = extraA;
             this.dir = dir;
-            this.disk = dir.resolve("disk.img");
-            this.pflash = dir.resolve("pflash1.img");
+            this.unit = board.unit(dir, gen.profile().layout());
+            this.disk = unit.disk();
+            this.pflash = unit.pflash();
             this.share = dir.resolve("share");
             Files.createDirectories(share);
-            UBootEnvImage.createBlank(pflash);
         }
 
         void build() throws IOException {
@@ -319,20 +320,20 @@ public final class SystemScenarios {
             });
             Path log = dir.resolve("console-" + ++cycles + ".log");
             sshPort = Qemu.freePort();
-            Qemu.Boot b = qemu.systemPowerCycle(disk, pflash, share, network, sshPort, BOOT_TIMEOUT_SECONDS, withDeadEnds, log);
+            Qemu.Boot b = unit.systemPowerCycle(share, network, sshPort, BOOT_TIMEOUT_SECONDS, withDeadEnds, log);
             lastBoot = b;
             s.add(b, BOOT_TIMEOUT_SECONDS);
             s.logs.add(log.toString());
             Map<String, String> env = env();
             if (!env.isEmpty() && !"0".equals(env.get("bootdelay"))) {
-                UBootEnvImage.update(pflash, Map.of("bootdelay", "0"));
+                unit.setEnv(Map.of("bootdelay", "0"));
             }
             last = new BootConsole(b.console());
             return last;
         }
 
         Map<String, String> env() throws IOException {
-            return UBootEnvImage.read(pflash).orElse(Map.of());
+            return unit.env();
         }
 
         List<String> tail() {

@@ -3,11 +3,12 @@ package io.moducop.cli;
 import io.moducop.UserError;
 import static io.moducop.Diagnostic.escape;
 import io.moducop.bitbake.DiskSpace;
+import io.moducop.boottest.Board;
 import io.moducop.boottest.BootFlow;
+import io.moducop.boottest.BootFlowScenarios;
 import io.moducop.boottest.GeneratedFiles;
-import io.moducop.boottest.ScenarioRunner;
 import io.moducop.boottest.HostAssets;
-import io.moducop.boottest.RaspiScenarios;
+import io.moducop.boottest.Raspi4bBoard;
 import io.moducop.boottest.ScenarioCatalog;
 import io.moducop.boottest.ScenarioCatalog.SystemScenario;
 import io.moducop.boottest.ScenarioResult;
@@ -82,8 +83,8 @@ final class BootTestCommand implements Callable<Integer> {
         if (loaded.size() != 1) {
             throw UserError.of("boot-test", "boot-test takes one profile, got " + loaded.size(), "run it once per profile");
         }
-        boolean raspi = !system && loaded.size() == 1 && RaspiScenarios.runsOn(loaded.get(0));
-        List<String> known = system ? SystemScenarios.SCENARIOS : raspi ? RaspiScenarios.SCENARIOS : ScenarioRunner.SCENARIOS;
+        boolean raspi = !system && loaded.size() == 1 && Raspi4bBoard.runsOn(loaded.get(0));
+        List<String> known = system ? SystemScenarios.SCENARIOS : BootFlowScenarios.SCENARIOS;
         for (String s : scenarios) {
             if (!known.contains(s)) {
                 throw UserError.of("--scenario", "unknown scenario '" + s + "'" + (system ? " for --system" : ""),
@@ -97,7 +98,7 @@ final class BootTestCommand implements Callable<Integer> {
             return raspi(out, profile);
         }
         if (!QEMU_BOARD.equals(profile.base().id())) {
-            boolean piMarkGood = system && RaspiScenarios.runsOn(profile) && (scenarios.isEmpty() || scenarios.contains(SystemScenario.MARK_GOOD.id()));
+            boolean piMarkGood = system && Raspi4bBoard.runsOn(profile) && (scenarios.isEmpty() || scenarios.contains(SystemScenario.MARK_GOOD.id()));
             out.printf("%s is for %s: boot-test runs its generated %s with the QEMU arm64 board's devices"
                     + " (virtio disk, ttyAMA0, environment in flash)%s.%n",
                     escape(profile.source()), profile.base().name(), piMarkGood ? "system, but for mark-good," : "boot logic",
@@ -131,7 +132,7 @@ final class BootTestCommand implements Callable<Integer> {
             }
             List<String> onVirt = ids;
             List<ScenarioResult> onPi = List.of();
-            if (RaspiScenarios.runsOn(asked) && ids.contains(SystemScenario.MARK_GOOD.id())) {
+            if (Raspi4bBoard.runsOn(asked) && ids.contains(SystemScenario.MARK_GOOD.id())) {
                 // the environment lives in uboot.env on the card: only the Pi's own U-Boot shows that
                 onVirt = ids.stream().filter(i -> !i.equals(SystemScenario.MARK_GOOD.id())).toList();
                 out.printf("mark-good runs on QEMU raspi4b with the Pi's own U-Boot and %s's own generated files%n", asked.board().name());
@@ -148,19 +149,19 @@ final class BootTestCommand implements Callable<Integer> {
         } else {
             HostAssets assets = HostAssets.prepare(cacheDir);
             out.printf("assets: %s (QEMU %s)%n", escape(cacheDir), escape(assets.tools().getOrDefault("qemu-version", Path.of("?"))));
-            results = new ScenarioRunner(assets, BootFlow.of(profile), workDir).run(ids, jobs);
+            results = new BootFlowScenarios(Board.virt(assets), BootFlow.of(profile), workDir).run(ids, jobs);
         }
         return report(out, results, t0, workDir);
     }
 
-    /** A Raspberry Pi 4 profile: QEMU raspi4b with the Pi's own U-Boot (RaspiScenarios). */
+    /** A Raspberry Pi 4 profile: QEMU raspi4b with the Pi's own U-Boot (Raspi4bBoard). */
     private int raspi(PrintWriter out, Profile profile) throws IOException, InterruptedException {
         out.printf("%s is for %s: boot-test runs it on QEMU's raspi4b machine with the Pi's own U-Boot"
                 + " (Debian u-boot-rpi, rpi_arm64), boot.scr and uboot.env on the SD card's FAT partition;"
                 + " Linux gets an emulation device tree derived from the stock bcm2711-rpi-4-b.dtb (-v lists the changes).%n",
                 escape(profile.source()), profile.base().name());
         if (verbose) {
-            RaspiScenarios.emulationNotes().forEach(n -> out.println("  " + n));
+            Raspi4bBoard.emulationNotes().forEach(n -> out.println("  " + n));
         }
         Path cacheDir = cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "moducop", "boot-test");
         long t0 = System.nanoTime();
@@ -168,8 +169,8 @@ final class BootTestCommand implements Callable<Integer> {
         out.printf("assets: %s (QEMU %s, %s)%n", escape(cacheDir), escape(assets.tools().getOrDefault("qemu-version", Path.of("?"))),
                 escape(assets.tool("raspi-u-boot.bin")));
         Path workDir = work.resolve(profile.board().name() + "-raspi4b");
-        List<String> ids = scenarios.isEmpty() ? RaspiScenarios.SCENARIOS : scenarios;
-        List<ScenarioResult> results = new RaspiScenarios(assets, BootFlow.of(profile), workDir).run(ids, jobs);
+        List<String> ids = scenarios.isEmpty() ? BootFlowScenarios.SCENARIOS : scenarios;
+        List<ScenarioResult> results = new BootFlowScenarios(Board.raspi4b(assets), BootFlow.of(profile), workDir).run(ids, jobs);
         return report(out, results, t0, workDir);
     }
 
