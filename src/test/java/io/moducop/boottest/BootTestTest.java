@@ -70,11 +70,11 @@ class BootTestTest {
     /** The harness can fail: a boot script that never counts down must fail the fallback scenario. */
     @Test
     void aBootScriptThatNeverDecrementsFailsTheFallbackScenario() throws IOException, InterruptedException {
-        ScenarioRunner.BootFlow good = ScenarioRunner.BootFlow.of(ProfileLoader.loadDefault());
+        BootFlow good = BootFlow.of(ProfileLoader.loadDefault());
         String broken = good.bootCmd().replaceAll("setenv BOOT_A_LEFT [0-8]\n", "setenv BOOT_A_LEFT \\${BOOT_A_LEFT}\n");
         assertFalse(broken.equals(good.bootCmd()), "the mutation must change the script");
-        ScenarioRunner.BootFlow flow = new ScenarioRunner.BootFlow(broken, good.overlayInit(), good.attempts(), good.board(), good.layout(), good.overlays());
-        List<ScenarioResult> results = new ScenarioRunner(HostAssets.prepare(cache), flow, work).run(List.of("fallback"), 1);
+        BootFlow flow = new BootFlow(broken, good.overlayInit(), good.attempts(), good.board(), good.layout(), good.overlays());
+        List<ScenarioResult> results = new BootFlowScenarios(Board.virt(HostAssets.prepare(cache)), flow, work).run(List.of("fallback"), 1);
         ScenarioResult r = results.get(0);
         assertFalse(r.passed(), "a script that never decrements BOOT_A_LEFT must not pass: " + r);
         assertTrue(r.failures().stream().anyMatch(f -> f.contains("BOOT_A_LEFT=2")), r.failures().toString());

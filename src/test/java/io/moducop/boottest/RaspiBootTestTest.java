@@ -48,19 +48,19 @@ class RaspiBootTestTest {
         assertTrue(r.out().contains("the Pi's U-Boot found boot.scr on the SD card's FAT partition: Found U-Boot script /boot.scr"), r.out());
         assertTrue(r.out().contains("saveenv wrote uboot.env to the FAT boot partition"), r.out());
         assertTrue(r.out().contains("kernel got root=/dev/mmcblk0p2 and rauc.slot=A"), r.out());
-        assertTrue(r.out().contains("cmdline " + RaspiMachine.FIRMWARE_BOOTARGS + " console=ttyS0,115200 root=/dev/mmcblk0p2"), r.out());
+        assertTrue(r.out().contains("cmdline " + Raspi4bBoard.FIRMWARE_BOOTARGS + " console=ttyS0,115200 root=/dev/mmcblk0p2"), r.out());
         assertTrue(r.out().contains("U-Boot env BOOT_A_LEFT=2"), r.out());
     }
 
     /** The harness can fail on raspi4b: a script whose countdown for slot A is gone must fail fallback. */
     @Test
     void aBootScriptWithoutItsCountdownFailsFallbackOnThePisUBoot() throws IOException, InterruptedException {
-        ScenarioRunner.BootFlow good = ScenarioRunner.BootFlow.of(ProfileLoader.load(Path.of(PROFILE)));
+        BootFlow good = BootFlow.of(ProfileLoader.load(Path.of(PROFILE)));
         String broken = good.bootCmd().replaceAll("(?s)            if test \"\\$\\{BOOT_A_LEFT\\}\" = \"9\".*?\n            fi\n", "");
         assertFalse(broken.equals(good.bootCmd()), "the mutation must change the script");
         assertFalse(broken.contains("setenv BOOT_A_LEFT 2"), broken);
-        ScenarioRunner.BootFlow flow = new ScenarioRunner.BootFlow(broken, good.overlayInit(), good.attempts(), good.board(), good.layout(), good.overlays());
-        List<ScenarioResult> results = new RaspiScenarios(HostAssets.prepareRaspi(cache), flow, work).run(List.of("fallback"), 1);
+        BootFlow flow = new BootFlow(broken, good.overlayInit(), good.attempts(), good.board(), good.layout(), good.overlays());
+        List<ScenarioResult> results = new BootFlowScenarios(Board.raspi4b(HostAssets.prepareRaspi(cache)), flow, work).run(List.of("fallback"), 1);
         ScenarioResult r = results.get(0);
         assertFalse(r.passed(), "a script that never counts slot A down must not pass: " + r);
         assertTrue(r.failures().stream().anyMatch(f -> f.contains("U-Boot env BOOT_A_LEFT=2 (saw: BOOT_A_LEFT=3)")), r.failures().toString());

@@ -65,12 +65,12 @@ class SystemScenariosTest {
         }
     }
 
-    private static SystemScenarios.Generated defaults() {
+    private static GeneratedFiles defaults() {
         Profile p = ProfileLoader.loadDefault();
-        return SystemScenarios.Generated.of(p, p);
+        return GeneratedFiles.of(p, p);
     }
 
-    private List<ScenarioResult> run(SystemScenarios.Generated gen, String... ids) throws IOException, InterruptedException {
+    private List<ScenarioResult> run(GeneratedFiles gen, String... ids) throws IOException, InterruptedException {
         return new SystemScenarios(assets, gen, work).run(List.of(ids), 1);
     }
 
@@ -106,8 +106,8 @@ class SystemScenariosTest {
     @Test
     @Execution(ExecutionMode.CONCURRENT)
     void aStrayFstabLineFailsSystemBoot() throws IOException, InterruptedException {
-        SystemScenarios.Generated good = defaults();
-        SystemScenarios.Generated broken = good.withFstab(good.fstab() + "/dev/sda1\t/uboot\tvfat\tdefaults\t0\t0\n");
+        GeneratedFiles good = defaults();
+        GeneratedFiles broken = good.withFstab(good.fstab() + "/dev/sda1\t/uboot\tvfat\tdefaults\t0\t0\n");
         ScenarioResult r = run(broken, "system-boot").get(0);
         assertFalse(r.passed(), "an fstab line for a missing disk must fail system-boot: " + r);
         assertTrue(r.failures().stream().anyMatch(f -> f.contains("sda1") || f.contains("emergency")), r.failures().toString());
@@ -117,7 +117,7 @@ class SystemScenariosTest {
     @Test
     @Execution(ExecutionMode.CONCURRENT)
     void withoutTheGraphrootOnDataContainersFails() throws IOException, InterruptedException {
-        SystemScenarios.Generated good = defaults();
+        GeneratedFiles good = defaults();
         String path = "meta-moducop-distro/recipes-containers/container-host-config/files/storage.conf";
         String conf = new String(good.files().get(path), UTF_8);
         String dropped = conf.lines().filter(l -> !l.startsWith("graphroot")).reduce("", (a, b) -> a + b + "\n");
@@ -131,7 +131,7 @@ class SystemScenariosTest {
     @Test
     @Execution(ExecutionMode.CONCURRENT)
     void withoutTheUbootBackendMarkGoodFails() throws IOException, InterruptedException {
-        SystemScenarios.Generated good = defaults();
+        GeneratedFiles good = defaults();
         String path = "meta-moducop/dynamic-layers/rauc/recipes-core/rauc/files/moducop-qemuarm64/system.conf";
         String conf = new String(good.files().get(path), UTF_8);
         String noop = conf.replace("bootloader=uboot", "bootloader=noop");
@@ -173,7 +173,7 @@ class SystemScenariosTest {
     private ScenarioResult apps(boolean withoutLoad) throws IOException, InterruptedException {
         try (LocalRegistry registry = new LocalRegistry(Files.createDirectories(work.resolve("registry")))) {
             ImageCache images = new ImageCache(work.resolve("images"), null, false);
-            SystemScenarios.Generated g = withApp(registry, images, 1);
+            GeneratedFiles g = withApp(registry, images, 1);
             if (withoutLoad) {
                 g = g.withFile(APPS + "moducop-app-load", "#!/bin/sh\n# removed: the slot's images are never loaded\nexit 0\n".getBytes(UTF_8));
             }
@@ -190,7 +190,7 @@ class SystemScenariosTest {
      * client that reaches it by name) pinned to version {@code version} of boot-test's image, pushed
      * to {@code registry} and fetched into {@code images}.
      */
-    private SystemScenarios.Generated withApp(LocalRegistry registry, ImageCache images, int version) throws IOException, InterruptedException {
+    private GeneratedFiles withApp(LocalRegistry registry, ImageCache images, int version) throws IOException, InterruptedException {
         Path dir = Files.createDirectories(work.resolve("profile-" + version));
         String page = version == 1 ? "hello from the web service" : "hello from version " + version;
         String digest = registry.push(LocalRegistry.busyboxArchive(dir, "web-" + version + ".tar", page), "moducop/web:" + version);
@@ -220,7 +220,7 @@ class SystemScenariosTest {
         for (ImageRef ref : p.apps().get(0).compose().images()) {
             images.fetch(ref, Platform.parse("linux/arm64"), "compose.yaml");
         }
-        return SystemScenarios.Generated.of(p, p);
+        return GeneratedFiles.of(p, p);
     }
 
     /**
@@ -233,12 +233,12 @@ class SystemScenariosTest {
         }
         try (LocalRegistry registry = new LocalRegistry(Files.createDirectories(work.resolve("registry")))) {
             ImageCache images = new ImageCache(work.resolve("images"), null, false);
-            List<SystemScenarios.Generated> v = new java.util.ArrayList<>();
+            List<GeneratedFiles> v = new java.util.ArrayList<>();
             for (int version = 1; version <= 3; version++) {
-                SystemScenarios.Generated g = withApp(registry, images, version);
+                GeneratedFiles g = withApp(registry, images, version);
                 v.add(withoutPrune ? g.withFile(APPS + "moducop-app-prune", "#!/bin/sh\n# removed: nothing is pruned\nexit 0\n".getBytes(UTF_8)) : g);
             }
-            ScenarioResult r = new SystemScenarios(assets, v.get(0), work.resolve("bt"), images).appsUpdate(v.get(1), v.get(2));
+            ScenarioResult r = new AppsUpdateScenario(new SystemScenarios(assets, v.get(0), work.resolve("bt"), images)).appsUpdate(v.get(1), v.get(2));
             System.out.println((withoutPrune ? "without pruning: " : "") + r);
             return r;
         }
@@ -270,7 +270,7 @@ class SystemScenariosTest {
         return r;
     }
 
-    private ScenarioResult failsWithout(SystemScenarios.Generated broken, String id, String failure) throws IOException, InterruptedException {
+    private ScenarioResult failsWithout(GeneratedFiles broken, String id, String failure) throws IOException, InterruptedException {
         ScenarioResult r = run(broken, id).get(0);
         System.out.println("without its mechanism: " + r);
         assertFalse(r.passed(), id + " must fail without its mechanism: " + r);
@@ -288,8 +288,8 @@ class SystemScenariosTest {
     @Test
     @Execution(ExecutionMode.CONCURRENT)
     void withoutAuthorizedKeysAndWithPasswordsLoginFails() throws IOException, InterruptedException {
-        SystemScenarios.Generated good = defaults();
-        SystemScenarios.Generated broken = good.withFile(SystemScenarios.AUTHORIZED_KEYS, null).withFile(
+        GeneratedFiles good = defaults();
+        GeneratedFiles broken = good.withFile(NetworkScenarios.AUTHORIZED_KEYS, null).withFile(
                 DISTRO + "moducop-login/files/50-moducop.conf", "PermitRootLogin yes\nPasswordAuthentication yes\n".getBytes(UTF_8));
         ScenarioResult r = failsWithout(broken, "login", "ssh -i");
         assertTrue(r.failures().stream().anyMatch(f -> f.contains("password login as root is refused")), r.failures().toString());
@@ -306,7 +306,7 @@ class SystemScenariosTest {
     @Test
     @Execution(ExecutionMode.CONCURRENT)
     void withoutPanicRebootPanicFails() throws IOException, InterruptedException {
-        SystemScenarios.Generated good = defaults();
+        GeneratedFiles good = defaults();
         String bootCmd = good.bootCmd().replace(" panic=5", "");
         assertFalse(bootCmd.equals(good.bootCmd()), "the mutation must change boot.cmd");
         failsWithout(good.withBootCmd(bootCmd), "panic", "the board reset itself");
@@ -361,14 +361,14 @@ class SystemScenariosTest {
     @Test
     @Execution(ExecutionMode.CONCURRENT)
     void judgingTheNetworkRollsBackAnOfflineSlot() throws IOException, InterruptedException {
-        SystemScenarios.Generated good = defaults();
+        GeneratedFiles good = defaults();
         String gate = text(good, INIT + "moducop-health");
         String everyUnit = gate.replace("case \" $JUDGED \" in", "case \" $unit \" in");
         assertFalse(everyUnit.equals(gate), "the mutation must change moducop-health");
         failsWithout(good.withFile(INIT + "moducop-health", everyUnit.getBytes(UTF_8)), "no-dhcp", "the health gate did not reboot");
     }
 
-    private static String text(SystemScenarios.Generated g, String path) {
+    private static String text(GeneratedFiles g, String path) {
         return new String(g.files().get(path), UTF_8);
     }
 
@@ -380,7 +380,7 @@ class SystemScenariosTest {
     @Test
     @Execution(ExecutionMode.CONCURRENT)
     void withoutAtomicSeedingPowerCutsLoseState() throws IOException, InterruptedException {
-        SystemScenarios.Generated good = defaults();
+        GeneratedFiles good = defaults();
         String path = DISTRO + "moducop-init/files/moducop-init";
         String init = text(good, path);
         String commit = """
@@ -406,9 +406,10 @@ class SystemScenariosTest {
         String copy = "cp -a \"$STATE/$last/.\" \"$staging/\"";
         assertTrue(init.contains(commit) && init.contains(stage) && init.contains(copy), "moducop-init's seeding changed: update this test");
         String broken = init.replace(commit, "").replace(stage, inPlace).replace(copy, "sleep 2; " + copy);
-        SystemScenarios sc = new SystemScenarios(assets, good.withFile(path, broken.getBytes(UTF_8)), work).powerCuts(20261126L, 9);
+        SystemScenarios sc = new SystemScenarios(assets, good.withFile(path, broken.getBytes(UTF_8)), work);
         Scenario s = new Scenario("power-cut", "without atomic seeding");
-        PowerCut.Outcome o = sc.earlyCuts(s, work.resolve("power-cut"), 9);
+        // only the cuts before systemd (saveenv, first boot, update seeding)
+        PowerCut.Outcome o = new PowerCut(assets, sc.disks, sc.gen, work.resolve("power-cut")).run(s, 20261126L, 9);
         o.lines().forEach(System.out::println);
         assertTrue(o.stateLost() > 0, "cuts during a non-atomic seeding must lose state: " + o.lines());
         assertTrue(o.lines().stream().anyMatch(l -> l.contains("update-seed") && l.contains("PARTIAL")), o.lines().toString());
@@ -421,7 +422,7 @@ class SystemScenariosTest {
         if (System.getenv("MODUCOP_LONG_BOOT_TESTS") == null) {
             Assumptions.abort("SKIPPED: set MODUCOP_LONG_BOOT_TESTS=1 (about 10 minutes: a rauc install under emulation)");
         }
-        SystemScenarios.Generated good = defaults();
+        GeneratedFiles good = defaults();
         String path = DISTRO + "moducop-init/files/moducop-init";
         String init = text(good, path);
         String copy = "cp -a \"$STATE/$last/.\" \"$staging/\"";

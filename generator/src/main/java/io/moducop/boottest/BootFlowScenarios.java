@@ -1,9 +1,11 @@
 package io.moducop.boottest;
 
+import io.moducop.boottest.ScenarioCatalog.BootFlowScenario;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -11,63 +13,62 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The boot-flow scenarios, whatever board runs them: the generated boot.scr under a real U-Boot
- * and the generated overlay init on a real kernel, each scenario on its own disk and environment.
- * A subclass says how its board is powered and where it keeps its environment, and adds the
- * checks only that board can make.
+ * The boot-flow scenarios, whatever board runs them ({@link Board}): the generated boot.scr under
+ * a real U-Boot and the generated overlay init on a real kernel, on a disk with the profile's
+ * partition layout, each scenario on its own disk and a blank environment; the checks read the
+ * console and the saved U-Boot environment.
  */
-abstract class BootFlowScenarios {
+public final class BootFlowScenarios {
 
-    public static final List<String> SCENARIOS = List.of("first-boot", "fallback", "exhausted", "mark-good",
-            "overlays", "data-missing", "data-foreign", "update", "update-rollback");
+    public static final List<String> SCENARIOS = ScenarioCatalog.bootFlowIds();
 
-    /**
-     * Scenarios that are stages of one device's life, run on one disk in this order: first boot
-     * of A, A marked good and rebooted, an update installed to B, B marked good and rebooted.
-     * Sharing the boots halves their cost; each stage still reports on its own.
-     */
-    static final List<String> LIFECYCLE = List.of("first-boot", "overlays", "mark-good", "update");
+    /** The stages of one device's life ({@link BootFlowScenario#lifecycle()}), run on one disk by {@link #lifecycle}. */
+    static final List<String> LIFECYCLE = Arrays.stream(BootFlowScenario.values()).filter(BootFlowScenario::lifecycle)
+            .map(BootFlowScenario::id).toList();
 
-    final ScenarioRunner.BootFlow flow;
-    final Path work;
-    final DiskBuilder disks;
+    private final Board board;
+    private final BootFlow flow;
+    private final Path work;
+    private final DiskBuilder disks;
 
-    BootFlowScenarios(ScenarioRunner.BootFlow flow, Path work, DiskBuilder disks) {
+    public BootFlowScenarios(Board board, BootFlow flow, Path work) {
+        this.board = board;
         this.flow = flow;
         this.work = work;
-        this.disks = disks;
+        this.disks = new DiskBuilder(board.slotAssets(), flow.layout(), work);
     }
 
     /** One disk of the board and its power cycles. */
-    abstract class Device {
+    private final class Device {
+        final Board.Unit unit;
         final Path disk;
         BootConsole last;
         int cycles;
 
-        Device(Path disk) {
-            this.disk = disk;
+        Device(Board.Unit unit) {
+            this.unit = unit;
+            this.disk = unit.disk();
         }
 
         void build(boolean bootableA, boolean bootableB, DiskBuilder.Data data) throws IOException {
             disks.assemble(disk, disks.bootPartition(flow.bootCmd()), disks.rootSlot("rootA", bootableA, flow),
                     disks.rootSlot("rootB", bootableB, flow), data);
+            unit.diskWritten();
         }
 
-        abstract Qemu.Boot powerCycle() throws IOException, InterruptedException;
+        Map<String, String> env() throws IOException {
+            return unit.env();
+        }
 
-        abstract int timeoutSeconds();
-
-        /** The saved U-Boot environment (empty: none saved yet). */
-        abstract Map<String, String> env() throws IOException;
-
-        /** Changes saved variables as a program on the board (fw_setenv, rauc) does. */
-        abstract void setEnv(Map<String, String> changes) throws IOException;
+        void setEnv(Map<String, String> changes) throws IOException {
+            unit.setEnv(changes);
+        }
 
         /** One power cycle, counted for every scenario whose checks read it. */
         BootConsole boot(Scenario... for_) throws IOException, InterruptedException {
-            Qemu.Boot b = powerCycle();
+            Qemu.Boot b = unit.powerCycle(board.bootFlowTimeoutSeconds(), Qemu.Stop.never(), null);
             for (Scenario s : for_) {
-                s.add(b, timeoutSeconds());
+                s.add(b, board.bootFlowTimeoutSeconds());
             }
             Files.writeString(disk.resolveSibling("console-" + ++cycles + ".log"), b.console());
             // U-Boot's default 2 s autoboot delay is not part of what is tested; drop it once saved.
@@ -89,34 +90,13 @@ abstract class BootFlowScenarios {
     }
 
     /** A new board with a blank environment, its disk in {@code dir}. */
-    abstract Device device(Path dir) throws IOException;
-
-    /** Appended to each scenario's title: which machine ran it ("" for QEMU virt). */
-    abstract String machineNote();
-
-    /** Board-specific evidence of a boot that reached the kernel (firmware, where saveenv went). */
-    void expectBoardBoot(Scenario s, BootConsole c) {
-    }
-
-    /** Board-specific evidence that {@code dev} is the root. */
-    void expectRootDevice(Scenario s, BootConsole c, String dev) {
-    }
-
-    /** Board-specific evidence of the very first power-up: no saved environment yet. */
-    void expectNoSavedEnvironment(Scenario s, BootConsole c) {
-    }
-
-    /** Board-specific evidence that U-Boot read an environment written from the running system. */
-    void expectEnvironmentRead(Scenario s, BootConsole c) {
-    }
-
-    /** Set-up before the scenarios run (e.g. the board's device tree). */
-    void prepare() throws IOException, InterruptedException {
+    private Device device(Path dir) throws IOException {
+        return new Device(board.unit(dir, flow.layout()));
     }
 
     public List<ScenarioResult> run(List<String> ids, int parallel) throws IOException, InterruptedException {
         Files.createDirectories(work);
-        prepare();
+        board.prepare(work);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallel));
         try {
             List<Future<List<ScenarioResult>>> futures = new ArrayList<>();
@@ -149,18 +129,19 @@ abstract class BootFlowScenarios {
         Path dir = work.resolve(id);
         Files.createDirectories(dir);
         Device d = device(dir);
-        return switch (id) {
-            case "fallback" -> fallback(d);
-            case "exhausted" -> exhausted(d);
-            case "data-missing" -> dataMissing(d);
-            case "data-foreign" -> dataForeign(d);
-            case "update-rollback" -> updateRollback(d);
-            default -> throw new IllegalArgumentException("unknown scenario " + id);
+        BootFlowScenario which = BootFlowScenario.of(id).orElseThrow(() -> new IllegalArgumentException("unknown scenario " + id));
+        return switch (which) {
+            case FALLBACK -> fallback(d);
+            case EXHAUSTED -> exhausted(d);
+            case DATA_MISSING -> dataMissing(d);
+            case DATA_FOREIGN -> dataForeign(d);
+            case UPDATE_ROLLBACK -> updateRollback(d);
+            case FIRST_BOOT, MARK_GOOD, OVERLAYS, UPDATE -> throw new IllegalArgumentException(id + " is a lifecycle stage");
         };
     }
 
     private Scenario scenario(String id, String title) {
-        return new Scenario(id, title + machineNote());
+        return new Scenario(id, title + board.note());
     }
 
     String root(String slot) {
@@ -180,7 +161,7 @@ abstract class BootFlowScenarios {
         String cmdline = c.cmdline();
         s.expect(cmdline.contains("root=" + root(slot) + " ") && cmdline.contains("rauc.slot=" + slot),
                 "kernel got root=" + root(slot) + " and rauc.slot=" + slot, "cmdline " + cmdline);
-        expectRootDevice(s, c, root(slot));
+        board.expectRootDevice(s, c, root(slot));
         s.expect(c.reachedUserSpace(), "user space ran to the end", c.line("BOOTTEST: done").orElse("no BOOTTEST: done"));
     }
 
@@ -203,7 +184,7 @@ abstract class BootFlowScenarios {
         }
         BootConsole c = d.boot(s);
         expectBootedSlot(s, c, "B");
-        expectBoardBoot(s, c);
+        board.expectBoardBoot(s, c);
         Map<String, String> env = d.env();
         s.expectEnv(env, "BOOT_A_LEFT", "0");
         s.expectEnv(env, "BOOT_B_LEFT", left(flow.attempts() - 1));
@@ -246,8 +227,8 @@ abstract class BootFlowScenarios {
                 + root("B") + ", configuration follows, B marked good stays");
 
         BootConsole c = d.boot(first, ov, good, up);
-        expectNoSavedEnvironment(first, c);
-        expectBoardBoot(first, c);
+        board.expectNoSavedEnvironment(first, c);
+        board.expectBoardBoot(first, c);
         expectBootedSlot(first, c, "A");
         Map<String, String> env = d.env();
         first.expectEnv(env, "BOOT_A_LEFT", left(flow.attempts() - 1));
@@ -263,7 +244,7 @@ abstract class BootFlowScenarios {
             // what the health gate (moducop-health) does on a healthy device: BOOT_A_LEFT back to <attempts>
             markGood(d, "A");
             BootConsole second = d.boot(ov, good, up);
-            expectEnvironmentRead(good, second);
+            board.expectEnvironmentRead(good, second);
             expectBootedSlot(good, second, "A");
             good.expectLine(second, "ModuCop: booting slot A (tries left: A=" + left(flow.attempts() - 1),
                     "the re-armed counter was used, not the run-down one");

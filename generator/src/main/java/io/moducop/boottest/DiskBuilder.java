@@ -1,6 +1,7 @@
 package io.moducop.boottest;
 
 import io.moducop.profile.PartitionLayout;
+import io.moducop.util.Processes;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +68,7 @@ final class DiskBuilder {
      * /sbin/moducop-init and boot-test's reporter as /sbin/init. {@code bootable} false leaves out
      * the kernel, so U-Boot's load fails as on a slot holding no system.
      */
-    synchronized Path rootSlot(String label, boolean bootable, ScenarioRunner.BootFlow flow) throws IOException {
+    synchronized Path rootSlot(String label, boolean bootable, BootFlow flow) throws IOException {
         String overlayInit = flow.overlayInit();
         StringBuilder overlays = new StringBuilder();
         flow.overlays().persistent().forEach(d -> overlays.append("persistent ").append(d).append('\n'));
@@ -145,6 +146,11 @@ final class DiskBuilder {
         /** Enables a unit the userland has already ({@code content} null: nothing written). */
         static HarnessFile enable(String unit, String reason) {
             return new HarnessFile(unit, 0644, null, true, reason);
+        }
+
+        /** {@code content} is the resource boottest/system/harness/{@code name}. */
+        static HarnessFile resource(String target, int mode, String name, boolean enable, String reason) throws IOException {
+            return new HarnessFile(target, mode, SystemScenarios.resource("boottest/system/harness/" + name), enable, reason);
         }
     }
 
@@ -385,11 +391,10 @@ final class DiskBuilder {
     }
 
     static void run(List<String> cmd) throws IOException {
-        Process p = new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
-            if (p.waitFor() != 0) {
-                throw new IOException(String.join(" ", cmd) + " failed:\n" + out);
+            Processes.Result r = Processes.run(List.copyOf(cmd));
+            if (!r.ok()) {
+                throw new IOException(String.join(" ", cmd) + " failed:\n" + r.output());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

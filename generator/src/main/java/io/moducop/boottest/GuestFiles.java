@@ -33,7 +33,7 @@ public final class GuestFiles {
     }
 
     /** {@code keyring}: the CA the build supplies when the profile names none (rauc-conf installs it beside system.conf). */
-    public static List<Entry> of(SystemScenarios.Generated gen, byte[] keyring) {
+    public static List<Entry> of(GeneratedFiles gen, byte[] keyring) {
         List<Entry> out = new ArrayList<>();
         List<Install> installs = gen.layers().installs(gen.profile().board().name());
         for (Install i : installs) {
@@ -72,7 +72,7 @@ public final class GuestFiles {
      * SYSTEMD_AUTO_ENABLE), with the units our recipes enable added to their package's; template
      * instances as systemd.bbclass writes them ({@code enable foo@.service a b}).
      */
-    public static List<PresetFile> presets(SystemScenarios.Generated gen) {
+    public static List<PresetFile> presets(GeneratedFiles gen) {
         Map<String, String> action = new TreeMap<>();
         Map<String, Set<String>> services = new TreeMap<>();
         for (ReleaseFacts.Preset p : gen.profile().release().facts().presets()) {

@@ -1,12 +1,14 @@
 package io.moducop.boottest;
 
 import io.moducop.UserError;
+import io.moducop.util.Processes;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -76,7 +78,7 @@ public record HostAssets(Path cache, Map<String, Path> tools) {
         return prepare(cache, "prepare-system.sh");
     }
 
-    /** prepare-assets.sh, then prepare-raspi.sh: the Pi's own U-Boot and device tree for QEMU raspi4b (RaspiMachine). */
+    /** prepare-assets.sh, then prepare-raspi.sh: the Pi's own U-Boot and device tree for QEMU raspi4b (Raspi4bBoard). */
     public static HostAssets prepareRaspi(Path cache) {
         prepare(cache, "prepare-assets.sh");
         return prepare(cache, "prepare-raspi.sh");
@@ -112,9 +114,10 @@ public record HostAssets(Path cache, Map<String, Path> tools) {
                     Files.write(script, content);
                 }
             }
-            Process p = new ProcessBuilder("bash", script.toString(), cache.toString()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            int rc = p.waitFor();
+            // no limit of its own: a first run builds the userland, which takes as long as it takes
+            Processes.Result r = Processes.run(List.of("bash", script.toString(), cache.toString()), null, Map.of(), Duration.ofDays(1));
+            String out = r.output();
+            int rc = r.exitCode();
             if (rc == HOST_SETUP_MISSING) {
                 throw UserError.of("boot-test", "the host lacks what boot-test needs:\n" + out.strip(),
                         "as root, run generator/src/main/resources/boottest/install-host-packages.sh (Debian 12)", HOST_SETUP_MISSING);

@@ -1,8 +1,11 @@
 package io.moducop.boottest;
 
+import io.moducop.util.Processes;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -56,24 +59,24 @@ final class PowerCut {
 
     private final HostAssets assets;
     private final DiskBuilder disks;
-    private final Qemu qemu;
-    private final SystemScenarios.Generated gen;
+    private final VirtBoard board;
+    private final GeneratedFiles gen;
     private final Path dir;
-    private final ScenarioRunner.BootFlow flow;
+    private final BootFlow flow;
 
-    PowerCut(HostAssets assets, DiskBuilder disks, SystemScenarios.Generated gen, Path dir) {
+    PowerCut(HostAssets assets, DiskBuilder disks, GeneratedFiles gen, Path dir) {
         this.assets = assets;
         this.disks = disks;
-        this.qemu = new Qemu(assets);
+        this.board = new VirtBoard(assets);
         this.gen = gen;
         this.dir = dir;
-        this.flow = ScenarioRunner.BootFlow.of(gen.layers(), gen.profile());
+        this.flow = BootFlow.of(gen.layers(), gen.profile());
     }
 
     private Qemu.Boot boot(Path disk, Path pflash, Qemu.Stop stop, String name) throws IOException, InterruptedException {
         Path share = dir.resolve("share");
         Files.createDirectories(share);
-        Qemu.Boot b = qemu.systemPowerCycle(disk, pflash, share, Qemu.Network.USER, Qemu.freePort(), 120, stop, dir.resolve(name + ".log"));
+        Qemu.Boot b = board.on(disk, pflash).systemPowerCycle(share, Qemu.Network.USER, Qemu.freePort(), 120, stop, dir.resolve(name + ".log"));
         return b;
     }
 
@@ -194,10 +197,9 @@ final class PowerCut {
                 "conv=sparse", "status=none");
         String e2fsck = assets.tool("mkfs.ext4").resolveSibling("e2fsck").toString();
         int replay = exec(List.of(e2fsck, "-E", "journal_only", "-y", data.toString()));
-        ProcessBuilder pb = new ProcessBuilder(e2fsck, "-fn", data.toString()).redirectErrorStream(true);
-        Process p = pb.start();
-        String txt = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        int rc = p.waitFor();
+        Processes.Result fn = Processes.run(List.of(e2fsck, "-fn", data.toString()));
+        String txt = fn.output();
+        int rc = fn.exitCode();
         if (rc == 8 && txt.contains("Bad magic number")) {
             return "blank (not formatted yet)";
         }
@@ -226,16 +228,12 @@ final class PowerCut {
     }
 
     private static String debugfsCat(String debugfs, Path img, String path) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(debugfs, "-R", "cat " + path, img.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        p.waitFor();
-        return out;
+        return new String(Processes.capture(List.of(debugfs, "-R", "cat " + path, img.toString()), Duration.ofHours(1)).output(),
+                StandardCharsets.UTF_8);
     }
 
     private static int exec(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        return p.waitFor();
+        return Processes.run(cmd).exitCode();
     }
 
     private static void run(String... cmd) throws IOException {

@@ -1,15 +1,14 @@
 package io.moducop.boottest;
 
+import io.moducop.util.Processes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** One power cycle of the QEMU arm64 virt machine: U-Boot from -bios, env in pflash bank 1. */
+/** The power cycles of every board ({@link Board}): one QEMU machine run, its console read line by line as it comes. */
 final class Qemu {
-
-    static final int TIMEOUT_SECONDS = 120;
 
     /** The console of one power cycle. QEMU exits on U-Boot reset, Linux poweroff or panic. */
     record Boot(String console, double seconds, boolean timedOut, List<Double> lineSeconds, boolean pulled) {
@@ -32,40 +31,6 @@ final class Qemu {
             }
             return -1;
         }
-    }
-
-    private final HostAssets assets;
-
-    Qemu(HostAssets assets) {
-        this.assets = assets;
-    }
-
-    Boot powerCycle(Path disk, Path pflash) throws IOException, InterruptedException {
-        List<String> cmd = List.of(assets.tool("qemu-system-aarch64").toString(),
-                "-M", "virt", "-cpu", "cortex-a57", "-smp", "1", "-m", "1024",
-                "-nodefaults", "-display", "none", "-serial", "stdio", "-no-reboot",
-                "-bios", assets.tool("u-boot.bin").toString(),
-                "-drive", "if=pflash,unit=1,format=raw,file=" + pflash,
-                "-drive", "if=none,id=hd0,format=raw,file=" + disk,
-                "-device", "virtio-blk-device,drive=hd0");
-        long start = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        StringBuilder console = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            try {
-                console.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).replace("\r", ""));
-            } catch (IOException ignored) {
-                // the process was killed; what was read so far is kept
-            }
-        });
-        reader.start();
-        boolean exited = p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        if (!exited) {
-            p.destroyForcibly().waitFor();
-        }
-        reader.join(5000);
-        return new Boot(console.toString(), (System.nanoTime() - start) / 1e9, !exited);
     }
 
     /** Work the harness does from the host while the board is up (e.g. log in over SSH). */
@@ -130,29 +95,14 @@ final class Qemu {
     }
 
     /**
-     * One power cycle of the real-userland board: as {@link #powerCycle} plus the network {@code net}
-     * ({@link Network#USER}: the guest reaches nothing; SSH forwarded from 127.0.0.1:{@code sshPort}),
-     * an i6300esb watchdog on the PCI bus, and the host directory {@code share} as 9p tag
-     * "boottest" for the harness's reporter. The console is written to {@code log} as it comes.
+     * The one console runner of every board: starts {@code cmd} (a QEMU machine whose console is
+     * its stdout), keeps each console line with the seconds after the start at which it came (and
+     * writes it to {@code log} as it comes, unless null), and ends the power cycle as {@code stop}
+     * says or after {@code timeoutSeconds}. A boot still running then has timed out.
      */
-    Boot systemPowerCycle(Path disk, Path pflash, Path share, Network net, int sshPort, int timeoutSeconds, Stop stop, Path log)
-            throws IOException, InterruptedException {
-        List<String> cmd = new java.util.ArrayList<>(List.of(assets.tool("qemu-system-aarch64").toString(),
-                "-M", "virt", "-cpu", "cortex-a57", "-smp", "1", "-m", "1024",
-                "-nodefaults", "-display", "none", "-serial", "stdio", "-no-reboot",
-                "-bios", assets.tool("u-boot.bin").toString(),
-                "-drive", "if=pflash,unit=1,format=raw,file=" + pflash,
-                "-drive", "if=none,id=hd0,format=raw,file=" + disk,
-                "-device", "virtio-blk-device,drive=hd0",
-                // the environment bank once more, as a disk Linux can reach (/dev/vdb): Debian's kernel has no CFI flash driver
-                "-drive", "if=none,id=env,format=raw,file=" + pflash + ",file.locking=off",
-                "-device", "virtio-blk-pci,drive=env",
-                "-device", "i6300esb", "-action", "watchdog=reset",
-                "-virtfs", "local,path=" + share + ",mount_tag=boottest,security_model=none,id=boottest"));
-        cmd.addAll(net.qemuArgs(sshPort));
+    static Boot run(List<String> cmd, int timeoutSeconds, Stop stop, Path log) throws IOException, InterruptedException {
         long start = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process p = Processes.start(cmd);
         StringBuffer console = new StringBuffer();
         List<Double> times = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
@@ -166,15 +116,17 @@ final class Qemu {
         };
         Thread reader = new Thread(() -> {
             try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-                 var out = java.nio.file.Files.newBufferedWriter(log)) {
+                 var out = log == null ? null : java.nio.file.Files.newBufferedWriter(log)) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     line = line.replace("\r", "");
                     console.append(line).append('\n');
                     times.add((System.nanoTime() - start) / 1e9);
-                    out.write(line);
-                    out.write('\n');
-                    out.flush();
+                    if (out != null) {
+                        out.write(line);
+                        out.write('\n');
+                        out.flush();
+                    }
                     if (stop.whileUp() != null && upWork.get() == null && line.contains(stop.upLine())) {
                         Thread t = new Thread(() -> {
                             try {

@@ -36,10 +36,6 @@ final class Scenario {
         expect(value.equals(actual), "U-Boot env " + name + "=" + value, name + "=" + actual);
     }
 
-    void add(Qemu.Boot boot) {
-        add(boot, Qemu.TIMEOUT_SECONDS);
-    }
-
     void add(Qemu.Boot boot, int timeoutSeconds) {
         seconds += boot.seconds();
         boots++;

@@ -4,9 +4,14 @@ import io.moducop.ExitCode;
 import io.moducop.UserError;
 import static io.moducop.Diagnostic.escape;
 import io.moducop.bitbake.DiskSpace;
-import io.moducop.boottest.ScenarioRunner;
+import io.moducop.boottest.Board;
+import io.moducop.boottest.BootFlow;
+import io.moducop.boottest.BootFlowScenarios;
+import io.moducop.boottest.GeneratedFiles;
 import io.moducop.boottest.HostAssets;
-import io.moducop.boottest.RaspiScenarios;
+import io.moducop.boottest.Raspi4bBoard;
+import io.moducop.boottest.ScenarioCatalog;
+import io.moducop.boottest.ScenarioCatalog.SystemScenario;
 import io.moducop.boottest.ScenarioResult;
 import io.moducop.boottest.SystemScenarios;
 import io.moducop.machine.MachineConfigs;
@@ -48,14 +53,14 @@ final class BootTestCommand implements Callable<Integer> {
             description = "Disk images, environment flash and console logs of each scenario (default: ${DEFAULT-VALUE}).")
     Path work;
 
-    @Option(names = "--scenario", paramLabel = "NAME", split = ",",
-            description = "Scenarios to run (default: all): first-boot, fallback, exhausted, mark-good, overlays, data-missing, data-foreign, update, update-rollback.")
+    @Option(names = "--scenario", paramLabel = "NAME", split = ",", completionCandidates = ScenarioCatalog.BootFlowNames.class,
+            description = "Scenarios to run (default: all): ${COMPLETION-CANDIDATES}.")
     List<String> scenarios = new ArrayList<>();
 
-    @Option(names = "--system",
+    @Option(names = "--system", completionCandidates = ScenarioCatalog.SystemNames.class,
             description = {"Boot a real arm64 Debian userland (systemd, podman, RAUC; built once with mmdebstrap, needs root)",
                     "with the generated files where the recipes install them.",
-                    "Scenarios: system-boot, login, containers, mark-good, rauc-install, panic, hang, unhealthy, power-cut, apps (profiles with apps), offline, no-dhcp."})
+                    "Scenarios: ${COMPLETION-CANDIDATES}."})
     boolean system;
 
     @Option(names = "--seed", paramLabel = "N", description = "--system power-cut: the random seed (default: new, printed).")
@@ -79,8 +84,8 @@ final class BootTestCommand implements Callable<Integer> {
         if (loaded.size() != 1) {
             throw UserError.of("boot-test", "boot-test takes one profile, got " + loaded.size(), "run it once per profile");
         }
-        boolean raspi = !system && loaded.size() == 1 && RaspiScenarios.runsOn(loaded.get(0));
-        List<String> known = system ? SystemScenarios.SCENARIOS : raspi ? RaspiScenarios.SCENARIOS : ScenarioRunner.SCENARIOS;
+        boolean raspi = !system && loaded.size() == 1 && Raspi4bBoard.runsOn(loaded.get(0));
+        List<String> known = system ? SystemScenarios.SCENARIOS : BootFlowScenarios.SCENARIOS;
         for (String s : scenarios) {
             if (!known.contains(s)) {
                 throw UserError.of("--scenario", "unknown scenario '" + s + "'" + (system ? " for --system" : ""),
@@ -94,7 +99,7 @@ final class BootTestCommand implements Callable<Integer> {
             return raspi(out, profile);
         }
         if (!QEMU_BOARD.equals(profile.base().id())) {
-            boolean piMarkGood = system && RaspiScenarios.runsOn(profile) && (scenarios.isEmpty() || scenarios.contains("mark-good"));
+            boolean piMarkGood = system && Raspi4bBoard.runsOn(profile) && (scenarios.isEmpty() || scenarios.contains(SystemScenario.MARK_GOOD.id()));
             out.printf("%s is for %s: boot-test runs its generated %s with the QEMU arm64 board's devices"
                     + " (virtio disk, ttyAMA0, environment in flash)%s.%n",
                     escape(profile.source()), profile.base().name(), piMarkGood ? "system, but for mark-good," : "boot logic",
@@ -108,7 +113,7 @@ final class BootTestCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         List<String> ids = scenarios.isEmpty() ? known : scenarios;
         if (system && scenarios.isEmpty() && profile.apps().isEmpty()) {
-            ids = ids.stream().filter(i -> !i.equals("apps")).toList();
+            ids = ids.stream().filter(i -> !i.equals(SystemScenario.APPS.id())).toList();
         }
         List<ScenarioResult> results;
         Path workDir = work.resolve(system ? machine + "-system" : machine);
@@ -128,9 +133,9 @@ final class BootTestCommand implements Callable<Integer> {
             }
             List<String> onVirt = ids;
             List<ScenarioResult> onPi = List.of();
-            if (RaspiScenarios.runsOn(asked) && ids.contains("mark-good")) {
+            if (Raspi4bBoard.runsOn(asked) && ids.contains(SystemScenario.MARK_GOOD.id())) {
                 // the environment lives in uboot.env on the card: only the Pi's own U-Boot shows that
-                onVirt = ids.stream().filter(i -> !i.equals("mark-good")).toList();
+                onVirt = ids.stream().filter(i -> !i.equals(SystemScenario.MARK_GOOD.id())).toList();
                 out.printf("mark-good runs on QEMU raspi4b with the Pi's own U-Boot and %s's own generated files%n", asked.board().name());
                 // prepare-raspi.sh adds the Pi's tools to those of the userland prepared above: one set serves both
                 assets = HostAssets.prepareRaspi(cacheDir);
@@ -138,26 +143,26 @@ final class BootTestCommand implements Callable<Integer> {
             }
             List<ScenarioResult> all = new java.util.ArrayList<>(onPi);
             if (!onVirt.isEmpty()) {
-                all.addAll(new SystemScenarios(assets, SystemScenarios.Generated.of(profile, asked), workDir)
+                all.addAll(new SystemScenarios(assets, GeneratedFiles.of(profile, asked), workDir)
                         .powerCuts(seed, cuts).run(onVirt, jobs));
             }
             results = all;
         } else {
             HostAssets assets = HostAssets.prepare(cacheDir);
             out.printf("assets: %s (QEMU %s)%n", escape(cacheDir), escape(assets.tools().getOrDefault("qemu-version", Path.of("?"))));
-            results = new ScenarioRunner(assets, ScenarioRunner.BootFlow.of(profile), workDir).run(ids, jobs);
+            results = new BootFlowScenarios(Board.virt(assets), BootFlow.of(profile), workDir).run(ids, jobs);
         }
         return report(out, results, t0, workDir);
     }
 
-    /** A Raspberry Pi 4 profile: QEMU raspi4b with the Pi's own U-Boot (RaspiScenarios). */
+    /** A Raspberry Pi 4 profile: QEMU raspi4b with the Pi's own U-Boot (Raspi4bBoard). */
     private int raspi(PrintWriter out, Profile profile) throws IOException, InterruptedException {
         out.printf("%s is for %s: boot-test runs it on QEMU's raspi4b machine with the Pi's own U-Boot"
                 + " (Debian u-boot-rpi, rpi_arm64), boot.scr and uboot.env on the SD card's FAT partition;"
                 + " Linux gets an emulation device tree derived from the stock bcm2711-rpi-4-b.dtb (-v lists the changes).%n",
                 escape(profile.source()), profile.base().name());
         if (verbose) {
-            RaspiScenarios.emulationNotes().forEach(n -> out.println("  " + n));
+            Raspi4bBoard.emulationNotes().forEach(n -> out.println("  " + n));
         }
         Path cacheDir = cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "moducop", "boot-test");
         long t0 = System.nanoTime();
@@ -165,8 +170,8 @@ final class BootTestCommand implements Callable<Integer> {
         out.printf("assets: %s (QEMU %s, %s)%n", escape(cacheDir), escape(assets.tools().getOrDefault("qemu-version", Path.of("?"))),
                 escape(assets.tool("raspi-u-boot.bin")));
         Path workDir = work.resolve(profile.board().name() + "-raspi4b");
-        List<String> ids = scenarios.isEmpty() ? RaspiScenarios.SCENARIOS : scenarios;
-        List<ScenarioResult> results = new RaspiScenarios(assets, ScenarioRunner.BootFlow.of(profile), workDir).run(ids, jobs);
+        List<String> ids = scenarios.isEmpty() ? BootFlowScenarios.SCENARIOS : scenarios;
+        List<ScenarioResult> results = new BootFlowScenarios(Board.raspi4b(assets), BootFlow.of(profile), workDir).run(ids, jobs);
         return report(out, results, t0, workDir);
     }
 

@@ -51,6 +51,15 @@ public final class Processes {
         }
     }
 
+    /**
+     * Starts {@code command} with stdin from /dev/null and stderr merged into stdout, for a caller
+     * that reads the output as it comes (a console) and ends the program itself.
+     */
+    public static Process start(List<String> command) throws IOException {
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    }
+
     /** Standard output kept apart, byte for byte (a manifest whose digest is checked); {@code errors} is stderr. */
     public record Captured(int exitCode, byte[] output, String errors) {
         public boolean ok() {

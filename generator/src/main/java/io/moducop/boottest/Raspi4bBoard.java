@@ -1,16 +1,16 @@
 package io.moducop.boottest;
 
 import io.moducop.machine.MachineConfig;
+import io.moducop.profile.PartitionLayout;
+import io.moducop.util.Processes;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The Raspberry Pi 4 under QEMU's {@code raspi4b} machine with the Pi's own U-Boot (Debian's
@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * wants one).</li>
  * </ul>
  */
-final class RaspiMachine {
+public final class Raspi4bBoard implements Board {
 
     /** The base board this machine emulates. */
     static final String BASE_BOARD = "raspberrypi4-64";
@@ -90,8 +90,9 @@ final class RaspiMachine {
                     "the firmware's kernel arguments (there is no firmware): " + FIRMWARE_BOOTARGS));
 
     private final HostAssets assets;
+    private Path dtb;
 
-    RaspiMachine(HostAssets assets) {
+    Raspi4bBoard(HostAssets assets) {
         this.assets = assets;
     }
 
@@ -99,13 +100,102 @@ final class RaspiMachine {
         return BASE_BOARD.equals(base.id());
     }
 
+    /** Whether {@code p}'s boot flow runs on raspi4b: its base board is the Raspberry Pi 4. */
+    public static boolean runsOn(io.moducop.profile.Profile p) {
+        return emulates(p.base());
+    }
+
+    /** The device-tree changes the emulation makes, one line each, for the report. */
+    public static List<String> emulationNotes() {
+        List<String> l = new ArrayList<>();
+        for (DtbEdit e : DTB_EDITS) {
+            l.add("fdtput " + String.join(" ", e.fdtput()) + "  # " + e.why());
+        }
+        return l;
+    }
+
+    @Override
+    public String note() {
+        return " (raspi4b)";
+    }
+
     /** The kernel, initramfs and root tree of the Pi's slots (prepare-raspi.sh: SD host modules added). */
-    HostAssets slotAssets() {
+    @Override
+    public HostAssets slotAssets() {
         return new HostAssets(assets.tool("raspi-assets"), assets.tools());
     }
 
+    @Override
+    public int bootFlowTimeoutSeconds() {
+        return TIMEOUT_SECONDS;
+    }
+
+    /** The emulation device tree in {@code work}, which every power cycle after this hands to U-Boot. */
+    @Override
+    public void prepare(Path work) throws IOException, InterruptedException {
+        dtb = emulationDtb(work);
+    }
+
+    /** One SD card (its layout rounded up to a power of two), the environment in uboot.env on its FAT partition. */
+    @Override
+    public Board.Unit unit(Path dir, PartitionLayout layout) {
+        Path sd = dir.resolve("sd.img");
+        long bootOffset = layout.part("boot").start();
+        return new Board.Unit() {
+            @Override
+            public Path disk() {
+                return sd;
+            }
+
+            @Override
+            public void diskWritten() throws IOException {
+                padToSdSize(sd, layout.storage());
+            }
+
+            @Override
+            public Map<String, String> env() throws IOException {
+                return readEnv(sd, bootOffset).orElse(Map.of());
+            }
+
+            @Override
+            public void setEnv(Map<String, String> changes) throws IOException {
+                updateEnv(sd, bootOffset, changes);
+            }
+
+            @Override
+            public Qemu.Boot powerCycle(int timeoutSeconds, Qemu.Stop stop, Path log) throws IOException, InterruptedException {
+                return Qemu.run(command(sd), timeoutSeconds, stop, log);
+            }
+        };
+    }
+
+    @Override
+    public void expectBoardBoot(Scenario s, BootConsole c) {
+        s.expectLine(c, "Found U-Boot script /boot.scr", "the Pi's U-Boot found boot.scr on the SD card's FAT partition");
+        s.expectLine(c, "Saving Environment to FAT... OK", "saveenv wrote uboot.env to the FAT boot partition");
+        String cmdline = c.cmdline();
+        s.expect(cmdline.startsWith(FIRMWARE_BOOTARGS + " "),
+                "the firmware's kernel arguments (/chosen/bootargs at ${fdt_addr}) come first on the kernel command line",
+                "cmdline " + cmdline);
+    }
+
+    @Override
+    public void expectRootDevice(Scenario s, BootConsole c, String dev) {
+        s.expectLine(c, "mounted " + dev + " (" + dev + ") on /", "the SD card's partition " + dev + " is the root");
+    }
+
+    @Override
+    public void expectNoSavedEnvironment(Scenario s, BootConsole c) {
+        s.expectLine(c, "Unable to read \"" + ENV_FILE + "\" from mmc0:1", "a new card has no uboot.env: U-Boot's default environment");
+    }
+
+    @Override
+    public void expectEnvironmentRead(Scenario s, BootConsole c) {
+        s.expectLine(c, "Loading Environment from FAT... OK", "U-Boot read uboot.env as written from outside");
+    }
+
     /** The emulation device tree: the stock one with {@link #DTB_EDITS} applied (fdtput). */
-    Path emulationDtb(Path work) throws IOException {
+    private Path emulationDtb(Path work) throws IOException {
         Path dtb = work.resolve("bcm2711-rpi-4-b-qemu.dtb");
         Files.createDirectories(work);
         Files.copy(assets.tool("raspi-dtb"), dtb, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -130,24 +220,15 @@ final class RaspiMachine {
         return size == storage ? size : size << 1;
     }
 
-    static void padToSdSize(Path image, long storage) throws IOException {
+    private static void padToSdSize(Path image, long storage) throws IOException {
         try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
             f.setLength(sdSize(storage));
         }
     }
 
-    /** One power cycle: from QEMU start until U-Boot resets, Linux powers off or reboots, or the timeout. */
-    Qemu.Boot powerCycle(Path sd, Path dtb) throws IOException, InterruptedException {
-        return powerCycle(sd, dtb, TIMEOUT_SECONDS, l -> false);
-    }
-
-    /**
-     * As {@link #powerCycle(Path, Path)}, ending also when a line matches {@code end} (Linux's
-     * "reboot: Power down": without firmware there is nothing that switches the emulated board off).
-     */
-    Qemu.Boot powerCycle(Path sd, Path dtb, int timeoutSeconds, java.util.function.Predicate<String> end)
-            throws IOException, InterruptedException {
-        List<String> cmd = List.of(assets.tool("qemu-system-aarch64").toString(),
+    /** QEMU raspi4b with the Pi's U-Boot as its "kernel" and the emulation device tree ({@link #prepare}). */
+    private List<String> command(Path sd) {
+        return List.of(assets.tool("qemu-system-aarch64").toString(),
                 "-M", "raspi4b", "-display", "none", "-no-reboot",
                 "-kernel", assets.tool("raspi-u-boot.bin").toString(),
                 "-dtb", dtb.toString(),
@@ -156,46 +237,19 @@ final class RaspiMachine {
                 // mini UART (U-Boot's console, the device tree's stdout-path)
                 "-chardev", "stdio,id=con,mux=on,signal=off",
                 "-serial", "chardev:con", "-serial", "chardev:con");
-        long start = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        StringBuffer console = new StringBuffer();
-        List<Double> times = java.util.Collections.synchronizedList(new ArrayList<>());
-        Thread reader = new Thread(() -> {
-            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    console.append(line.replace("\r", "")).append('\n');
-                    times.add((System.nanoTime() - start) / 1e9);
-                    if (end.test(line)) {
-                        p.destroyForcibly();
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process was killed; what was read so far is kept
-            }
-        });
-        reader.start();
-        boolean exited = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
-        if (!exited) {
-            p.destroyForcibly().waitFor();
-        }
-        reader.join(5000);
-        return new Qemu.Boot(console.toString(), (System.nanoTime() - start) / 1e9, !exited, List.copyOf(times), !exited);
     }
 
     /** uboot.env as U-Boot saved it on the boot partition, or empty (no file, or a bad CRC). */
-    Optional<Map<String, String>> readEnv(Path sd, long bootOffset) throws IOException {
+    private Optional<Map<String, String>> readEnv(Path sd, long bootOffset) throws IOException {
         Path tmp = Files.createTempFile(sd.getParent(), "uboot", ".env");
         try {
-            Process p = new ProcessBuilder(assets.tool("mcopy").toString(), "-n", "-o", "-i", sd + "@@" + bootOffset,
-                    "::" + ENV_FILE, tmp.toString()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (p.waitFor() != 0) {
-                if (out.contains("not found")) {
+            Processes.Result r = Processes.run(List.of(assets.tool("mcopy").toString(), "-n", "-o", "-i", sd + "@@" + bootOffset,
+                    "::" + ENV_FILE, tmp.toString()));
+            if (!r.ok()) {
+                if (r.output().contains("not found")) {
                     return Optional.empty();
                 }
-                throw new IOException("mcopy ::" + ENV_FILE + " failed: " + out.strip());
+                throw new IOException("mcopy ::" + ENV_FILE + " failed: " + r.output().strip());
             }
             if (Files.size(tmp) != ENV_SIZE) {
                 throw new IOException(ENV_FILE + " is " + Files.size(tmp) + " bytes, not CONFIG_ENV_SIZE " + ENV_SIZE);
@@ -210,7 +264,7 @@ final class RaspiMachine {
     }
 
     /** Changes variables of uboot.env on the boot partition, as fw_setenv on the board does (the file, in place). */
-    void updateEnv(Path sd, long bootOffset, Map<String, String> changes) throws IOException {
+    private void updateEnv(Path sd, long bootOffset, Map<String, String> changes) throws IOException {
         Map<String, String> vars = new java.util.LinkedHashMap<>(readEnv(sd, bootOffset).orElseThrow(() ->
                 new IOException("no valid " + ENV_FILE + " on the boot partition (the boot script never ran saveenv)")));
         vars.putAll(changes);

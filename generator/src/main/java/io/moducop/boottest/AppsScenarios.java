@@ -1,0 +1,154 @@
+package io.moducop.boottest;
+
+import static io.moducop.boottest.SystemScenarios.finish;
+import static io.moducop.boottest.SystemScenarios.resource;
+import static io.moducop.boottest.SystemScenarios.run;
+import static io.moducop.boottest.SystemScenarios.task;
+import static io.moducop.boottest.SystemScenarios.taskLine;
+
+import io.moducop.apps.ComposeApp;
+import io.moducop.boottest.SystemScenarios.Device;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * --system's container scenarios: containers (docker compose on podman) and apps (the profile's
+ * applications from the images in the slot).
+ */
+final class AppsScenarios {
+
+    private final SystemScenarios sys;
+    private final GeneratedFiles gen;
+    private final Path work;
+    private final HostAssets assets;
+
+    AppsScenarios(SystemScenarios sys) {
+        this.sys = sys;
+        this.gen = sys.gen;
+        this.work = sys.work;
+        this.assets = sys.assets;
+    }
+
+    /**
+     * The apps scenario's guest reaches no network: podman trying a registry means the slot's
+     * images were not loaded, and podman-compose then waits for the missing service's container.
+     */
+    static final String REGISTRY_PULL = "Error: initializing source docker://";
+    static final List<String> APPS_DEAD_END = java.util.stream.Stream.concat(SystemScenarios.DEAD_END.stream(), java.util.stream.Stream.of(REGISTRY_PULL)).toList();
+
+    ScenarioResult containers(Device d) throws IOException, InterruptedException {
+        Scenario s = new Scenario("containers", "docker is podman; docker compose up -d of two services from a local OCI archive;"
+                + " one reaches the other by name; storage on /data; services back after a reboot");
+        d.build();
+        d.share("compose.yaml", resource("boottest/system/compose.yaml").getBytes(StandardCharsets.UTF_8));
+        Path oci = d.share.resolve("images.tar");
+        makeOci(oci, IMAGE, null);
+        d.taskResource("containers-up.sh");
+        BootConsole c = d.boot(s);
+        sys.expectSystemUp(s, c, "A");
+        s.expect(task(c, "docker --version: podman version"), "`docker --version` is podman (podman-docker)",
+                taskLine(c, "docker --version"));
+        s.expect(!task(c, "Emulate Docker CLI using podman"), "no podman-docker notice (/etc/containers/nodocker)",
+                task(c, "Emulate Docker CLI using podman") ? taskLine(c, "Emulate Docker CLI") : null);
+        s.expect(task(c, "Loaded image") , "podman load took the host-built OCI archive", taskLine(c, "Loaded image"));
+        s.expect(task(c, "docker compose up -d: exit 0"), "`docker compose up -d` succeeded", taskLine(c, "docker compose up -d"));
+        s.expect(task(c, "client reaches web by name: hello from the web service"),
+                "service client reached service web by name (aardvark-dns)", taskLine(c, "client reaches web"));
+        s.expect(task(c, "graphroot: /data/containers/storage on /data"), "container storage is on /data",
+                taskLine(c, "graphroot:"));
+        String enabled = taskLine(c, "podman-restart.service:");
+        d.taskResource("containers-after-reboot.sh");
+        BootConsole again = d.boot(s);
+        sys.expectSystemUp(s, again, "A");
+        s.expect(task(again, "running after reboot: 2"), "after a reboot both services (restart: always) run again",
+                taskLine(again, "running after reboot") + " | " + enabled);
+        s.expect(task(again, "client reaches web by name after reboot: hello"), "and reach each other",
+                taskLine(again, "client reaches web by name after reboot"));
+        return finish(s, d);
+    }
+
+    ScenarioResult apps(Device d) throws IOException, InterruptedException {
+        List<io.moducop.apps.App> apps = gen.profile().apps();
+        Scenario s = new Scenario("apps", "the profile's applications start on the first boot with no network from the images"
+                + " preloaded in the slot, answer, take part in the health gate and run again after a reboot");
+        if (apps.isEmpty()) {
+            s.expect(false, "the profile declares applications", "no apps: in the profile");
+            return finish(s, d);
+        }
+        d.build();
+        List<String> ports = ports(apps);
+        d.share("probe-ports", (String.join("\n", ports) + "\n").getBytes(StandardCharsets.UTF_8));
+        d.taskResource("apps-check.sh");
+        BootConsole c = d.boot(s, Qemu.Stop.never(), APPS_DEAD_END);
+        s.expect(!c.has(REGISTRY_PULL), "podman never tried a registry (the images come from the slot)", c.line(REGISTRY_PULL).orElse(null));
+        sys.expectSystemUp(s, c, "A");
+        expectAppsUp(s, c, apps, ports, "");
+        for (io.moducop.apps.App a : apps) {
+            s.expect(task(c, "moducop-app-load: " + a.name() + ": "), a.name() + "'s images came from the slot (no network: the guest reaches nothing)",
+                    taskLine(c, "moducop-app-load: " + a.name()));
+        }
+        s.expect(task(c, "moducop-health.service log: moducop-health: slot A is healthy and marked good"),
+                "the health gate, which waits for the applications, marked A good", taskLine(c, "moducop-health.service log:"));
+        if (!s.failures.isEmpty()) {
+            return finish(s, d); // what a reboot shows matters only after a good first boot
+        }
+        BootConsole again = d.boot(s);
+        sys.expectSystemUp(s, again, "A");
+        expectAppsUp(s, again, apps, ports, "after a reboot: ");
+        for (io.moducop.apps.App a : apps) {
+            s.expect(!task(again, "moducop-app-load: " + a.name() + ": "), "after a reboot: no image of " + a.name()
+                    + " loaded again (they are on /data)", taskLine(again, "moducop-app-load: " + a.name()));
+        }
+        return finish(s, d);
+    }
+
+    static List<String> ports(List<io.moducop.apps.App> apps) {
+        return apps.stream().flatMap(a -> a.compose().services().stream()).flatMap(v -> v.ports().stream())
+                .map(p -> p.replaceFirst("/(tcp|udp)$", "").split(":")).map(f -> f[f.length - 2]).toList();
+    }
+
+    /** Every application's unit active, every service running, every published port answering HTTP. */
+    static void expectAppsUp(Scenario s, BootConsole c, List<io.moducop.apps.App> apps, List<String> ports, String when) {
+        for (io.moducop.apps.App a : apps) {
+            String unit = "moducop-app@" + a.name() + ".service";
+            s.expect(task(c, unit + ": active"), when + unit + " is active", taskLine(c, unit + ":"));
+            for (ComposeApp.Service svc : a.compose().services()) {
+                s.expect(task(c, "app " + a.name() + " service " + svc.name() + ": running"),
+                        when + "service " + svc.name() + " of " + a.name() + " runs (compose project " + a.name() + ")",
+                        taskLine(c, "app " + a.name() + " service " + svc.name() + ":"));
+            }
+        }
+        for (String port : ports) {
+            String probe = taskLine(c, "probe 127.0.0.1:" + port + ":");
+            s.expect(probe.contains(" 200 "), when + "the application answers HTTP on its published port " + port, probe);
+        }
+    }
+
+    static final String IMAGE = "localhost/boottest-busybox:1";
+
+    /** boot-test's arm64 busybox image as an OCI archive named {@code ref} (make-oci.sh; {@code page} null: its default page). */
+    void makeOci(Path out, String ref, String page) throws IOException {
+        Path script = work.resolve("make-oci.sh");
+        synchronized (this) {
+            if (!Files.exists(script)) {
+                Files.writeString(script, resource("boottest/system/make-oci.sh"));
+            }
+        }
+        List<String> cmd = new ArrayList<>(List.of("bash", script.toString(), busyboxDeb().toString(), out.toString(), ref));
+        if (page != null) {
+            cmd.add(page);
+        }
+        run(cmd.toArray(String[]::new));
+    }
+
+    private Path busyboxDeb() throws IOException {
+        try (var files = Files.list(assets.cache().resolve("debs"))) {
+            return files.filter(f -> f.getFileName().toString().startsWith("busybox-static_")).findFirst()
+                    .orElseThrow(() -> new IOException("no busybox-static .deb in " + assets.cache().resolve("debs")));
+        }
+    }
+}
