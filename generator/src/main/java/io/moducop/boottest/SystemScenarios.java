@@ -4,7 +4,7 @@ import io.moducop.layer.GeneratedLayers;
 import io.moducop.layer.LayerGenerator;
 import io.moducop.profile.Profile;
 import io.moducop.util.Processes;
-import io.moducop.apps.ComposeApp;
+import io.moducop.apps.ComposeFile;
 import io.moducop.apps.ImageCache;
 import io.moducop.apps.ImageRef;
 import io.moducop.apps.Platform;
@@ -667,7 +667,7 @@ public final class SystemScenarios {
         for (io.moducop.apps.App a : apps) {
             String unit = "moducop-app@" + a.name() + ".service";
             s.expect(task(c, unit + ": active"), when + unit + " is active", taskLine(c, unit + ":"));
-            for (ComposeApp.Service svc : a.compose().services()) {
+            for (ComposeFile.Service svc : a.compose().services()) {
                 s.expect(task(c, "app " + a.name() + " service " + svc.name() + ": running"),
                         when + "service " + svc.name() + " of " + a.name() + " runs (compose project " + a.name() + ")",
                         taskLine(c, "app " + a.name() + " service " + svc.name() + ":"));
