@@ -6,7 +6,7 @@
 # Produces in CACHE_DIR/raspi4b (cached; a second run downloads and builds nothing):
 #   u-boot.bin          the Pi's own U-Boot: Debian u-boot-rpi:arm64, /usr/lib/u-boot/rpi_arm64
 #   bcm2711-rpi-4-b.dtb the stock Pi 4 device tree of the Debian arm64 kernel package
-#                       (boot-test derives its emulation device tree from it: RaspiMachine)
+#                       (boot-test derives its emulation device tree from it: Raspi4bBoard)
 #   Image, rootfs/      hard links to CACHE_DIR's kernel and root tree
 #   initramfs.cpio.gz   CACHE_DIR's initramfs plus a second archive: the SD host driver
 #                       (sdhci-iproc and its dependencies), the Pi's watchdog (bcm2835_wdt: Linux

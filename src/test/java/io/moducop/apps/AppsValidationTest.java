@@ -69,19 +69,19 @@ public class AppsValidationTest {
         assertEquals(1, p.apps().size());
         App app = p.apps().get(0);
         assertEquals("web", app.name());
-        ComposeApp c = app.compose();
-        assertEquals(List.of("web", "cache"), c.services().stream().map(ComposeApp.Service::name).toList());
+        ComposeFile c = app.compose();
+        assertEquals(List.of("web", "cache"), c.services().stream().map(ComposeFile.Service::name).toList());
         assertEquals(List.of("content"), c.volumes());
-        ComposeApp.Service web = c.services().get(0);
+        ComposeFile.Service web = c.services().get(0);
         assertEquals(new ImageRef("127.0.0.1:5000", "moducop/httpd", "1", DIGEST), web.image());
         assertEquals("127.0.0.1:5000/moducop/httpd:1@" + DIGEST, web.image().reference());
-        assertEquals(new ComposeApp.Argv(List.of("httpd", "-f", "-p", "8080", "-h", "/www"), false), web.command());
+        assertEquals(new ComposeFile.Argv(List.of("httpd", "-f", "-p", "8080", "-h", "/www"), false), web.command());
         assertEquals(Map.of("LOG_LEVEL", "info"), web.environment());
         assertEquals("always", web.restart());
         assertEquals(3, web.healthcheck().retries());
-        ComposeApp.Service cache = c.services().get(1);
+        ComposeFile.Service cache = c.services().get(1);
         assertEquals(new ImageRef("docker.io", "library/busybox", null, DIGEST), cache.image());
-        assertEquals(new ComposeApp.Argv(List.of("sleep 3600"), true), cache.command());
+        assertEquals(new ComposeFile.Argv(List.of("sleep 3600"), true), cache.command());
         assertEquals(Map.of("MODE", "cache", "SIZE", "64"), cache.environment());
         assertEquals(2, c.images().size());
     }

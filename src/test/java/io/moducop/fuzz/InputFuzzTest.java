@@ -170,7 +170,7 @@ class InputFuzzTest {
             assertNoStackTrace(where, v.out(), v.err());
             if (v.exitCode() == 0) {
                 accepted++;
-                for (io.moducop.apps.ComposeApp.Service svc : ProfileLoader.load(profile).apps().get(0).compose().services()) {
+                for (io.moducop.apps.ComposeFile.Service svc : ProfileLoader.load(profile).apps().get(0).compose().services()) {
                     List<String> values = new ArrayList<>(List.of(svc.name(), svc.image().reference()));
                     values.addAll(svc.ports());
                     values.addAll(svc.volumes());

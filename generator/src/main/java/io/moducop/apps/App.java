@@ -8,7 +8,7 @@ import java.util.Objects;
  * leaves it out: profiles that reach one compose file by different paths share one distro layer
  * ({@link io.moducop.model.LayerModel} compares the applications of every profile).
  */
-public record App(String name, String composeSource, ComposeApp compose) {
+public record App(String name, String composeSource, ComposeFile compose) {
 
     @Override
     public boolean equals(Object o) {

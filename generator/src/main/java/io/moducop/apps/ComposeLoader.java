@@ -30,12 +30,12 @@ public final class ComposeLoader {
     }
 
     /** {@code displayName} names the file in messages (the path as the profile's directory and entry give it). */
-    public static ComposeApp load(Path file, String displayName) {
+    public static ComposeFile load(Path file, String displayName) {
         return parse(displayName, YamlSource.read(file, displayName, "a compose file"));
     }
 
     @SuppressWarnings("unchecked")
-    public static ComposeApp parse(String name, String text) {
+    public static ComposeFile parse(String name, String text) {
         ValidatedTree t = SCHEMA.validate(name, YamlSource.parse(name, text, "an application needs a 'services:' section"));
         List<Diagnostic> errors = new ArrayList<>();
         Map<String, Object> services = (Map<String, Object>) t.get("services");
@@ -43,7 +43,7 @@ public final class ComposeLoader {
         if (services.isEmpty()) {
             errors.add(at(t, "services", "the application has no service", "add one under services:, e.g. web: { image: ... }"));
         }
-        List<ComposeApp.Service> out = new ArrayList<>();
+        List<ComposeFile.Service> out = new ArrayList<>();
         for (Map.Entry<String, Object> e : services.entrySet()) {
             String path = "services." + e.getKey();
             Map<String, Object> s = (Map<String, Object>) e.getValue();
@@ -81,7 +81,7 @@ public final class ComposeLoader {
             }
             Map<String, String> env = environment(t, path, s.get("environment"), errors);
             Map<String, Object> hc = (Map<String, Object>) s.get("healthcheck");
-            ComposeApp.HealthCheck health = hc == null ? null : new ComposeApp.HealthCheck(argv(hc.get("test")),
+            ComposeFile.HealthCheck health = hc == null ? null : new ComposeFile.HealthCheck(argv(hc.get("test")),
                     (String) hc.get("interval"), (String) hc.get("timeout"), (String) hc.get("start_period"),
                     hc.get("retries") == null ? null : ((Long) hc.get("retries")).intValue());
             if (health != null && !health.test().shell()) {
@@ -91,7 +91,7 @@ public final class ComposeLoader {
                             "e.g. [\"CMD\", \"wget\", \"-q\", \"-O-\", \"http://127.0.0.1:8080/\"]"));
                 }
             }
-            out.add(new ComposeApp.Service(e.getKey(), image, argv(s.get("command")),
+            out.add(new ComposeFile.Service(e.getKey(), image, argv(s.get("command")),
                     argv(s.get("entrypoint")), env, List.copyOf(ports), List.copyOf(mounts), List.copyOf(deps),
                     (String) s.get("restart"), (String) s.get("user"), (String) s.get("working_dir"),
                     (Boolean) s.get("read_only"), health));
@@ -103,7 +103,7 @@ public final class ComposeLoader {
         if (!errors.isEmpty()) {
             throw new UserError(errors);
         }
-        return new ComposeApp(List.copyOf(out), volumes);
+        return new ComposeFile(List.copyOf(out), volumes);
     }
 
     @SuppressWarnings("unchecked")
@@ -124,11 +124,11 @@ public final class ComposeLoader {
     }
 
     @SuppressWarnings("unchecked")
-    private static ComposeApp.Argv argv(Object v) {
+    private static ComposeFile.Argv argv(Object v) {
         if (v == null) {
             return null;
         }
-        return v instanceof String s ? new ComposeApp.Argv(List.of(s), true) : new ComposeApp.Argv(List.copyOf((List<String>) v), false);
+        return v instanceof String s ? new ComposeFile.Argv(List.of(s), true) : new ComposeFile.Argv(List.copyOf((List<String>) v), false);
     }
 
     /** The schema checked the shape; here the numbers' ranges. */
@@ -152,11 +152,11 @@ public final class ComposeLoader {
         return null;
     }
 
-    private static String cycle(List<ComposeApp.Service> services) {
+    private static String cycle(List<ComposeFile.Service> services) {
         Map<String, List<String>> deps = new HashMap<>();
         services.forEach(s -> deps.put(s.name(), s.dependsOn()));
         Map<String, Integer> state = new HashMap<>();
-        for (ComposeApp.Service s : services) {
+        for (ComposeFile.Service s : services) {
             List<String> trail = new ArrayList<>();
             if (visit(s.name(), deps, state, trail)) {
                 return String.join(" -> ", trail);

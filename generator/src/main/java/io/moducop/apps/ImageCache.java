@@ -68,7 +68,7 @@ public final class ImageCache {
             throws IOException, InterruptedException {
         List<ImageRef> refs = new ArrayList<>();
         for (App app : apps) {
-            for (ComposeApp.Service s : app.compose().services()) {
+            for (ComposeFile.Service s : app.compose().services()) {
                 Entry e = fetch(s.image(), platform, app.composeSource() + ": services." + s.name() + ".image");
                 report.accept(String.format(java.util.Locale.ROOT, "%s %s %s: %s (manifest %s, %.1f MiB)", app.name(), s.name(),
                         platform, e.fetched() ? "fetched" : "cached", e.manifestDigest(), e.bytes() / 1048576.0));

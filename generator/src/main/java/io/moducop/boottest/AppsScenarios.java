@@ -6,7 +6,7 @@ import static io.moducop.boottest.SystemScenarios.run;
 import static io.moducop.boottest.SystemScenarios.task;
 import static io.moducop.boottest.SystemScenarios.taskLine;
 
-import io.moducop.apps.ComposeApp;
+import io.moducop.apps.ComposeFile;
 import io.moducop.boottest.SystemScenarios.Device;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -116,7 +116,7 @@ final class AppsScenarios {
         for (io.moducop.apps.App a : apps) {
             String unit = "moducop-app@" + a.name() + ".service";
             s.expect(task(c, unit + ": active"), when + unit + " is active", taskLine(c, unit + ":"));
-            for (ComposeApp.Service svc : a.compose().services()) {
+            for (ComposeFile.Service svc : a.compose().services()) {
                 s.expect(task(c, "app " + a.name() + " service " + svc.name() + ": running"),
                         when + "service " + svc.name() + " of " + a.name() + " runs (compose project " + a.name() + ")",
                         taskLine(c, "app " + a.name() + " service " + svc.name() + ":"));

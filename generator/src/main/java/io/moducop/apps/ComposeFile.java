@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A validated compose file: the services (in file order) and the named volumes it declares. */
-public record ComposeApp(List<Service> services, List<String> volumes) {
+public record ComposeFile(List<Service> services, List<String> volumes) {
 
     /**
      * A command, entrypoint or health test as written: {@code shell} when it was one string
