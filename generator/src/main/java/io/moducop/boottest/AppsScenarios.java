@@ -19,18 +19,10 @@ import java.util.List;
  * --system's container scenarios: containers (docker compose on podman) and apps (the profile's
  * applications from the images in the slot).
  */
-final class AppsScenarios {
-
-    private final SystemScenarios sys;
-    private final GeneratedFiles gen;
-    private final Path work;
-    private final HostAssets assets;
+final class AppsScenarios extends ScenarioGroup {
 
     AppsScenarios(SystemScenarios sys) {
-        this.sys = sys;
-        this.gen = sys.gen;
-        this.work = sys.work;
-        this.assets = sys.assets;
+        super(sys);
     }
 
     /**

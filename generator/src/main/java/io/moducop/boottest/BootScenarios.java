@@ -14,14 +14,10 @@ import java.util.Map;
  * --system's boot and health-gate scenarios: system-boot, mark-good, and the fallback of a slot
  * that panics, hangs or is unhealthy (panic, hang, unhealthy).
  */
-final class BootScenarios {
-
-    private final SystemScenarios sys;
-    private final GeneratedFiles gen;
+final class BootScenarios extends ScenarioGroup {
 
     BootScenarios(SystemScenarios sys) {
-        this.sys = sys;
-        this.gen = sys.gen;
+        super(sys);
     }
 
     ScenarioResult systemBoot(Device d) throws IOException, InterruptedException {

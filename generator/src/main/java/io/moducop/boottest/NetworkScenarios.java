@@ -21,18 +21,10 @@ import java.util.Map;
  * --system's network scenarios: login (SSH from the host) and a device whose network never comes
  * up (offline, no-dhcp).
  */
-final class NetworkScenarios {
-
-    private final SystemScenarios sys;
-    private final GeneratedFiles gen;
-    private final Path work;
-    private final HostAssets assets;
+final class NetworkScenarios extends ScenarioGroup {
 
     NetworkScenarios(SystemScenarios sys) {
-        this.sys = sys;
-        this.gen = sys.gen;
-        this.work = sys.work;
-        this.assets = sys.assets;
+        super(sys);
     }
 
     /** The unit that fails when the network never comes up: the surroundings, which the health gate does not judge. */

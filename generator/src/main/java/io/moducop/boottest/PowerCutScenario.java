@@ -15,18 +15,10 @@ import java.util.List;
  * --system's power-cut scenario: the cuts before systemd ({@link PowerCut}, on the short boot-flow
  * boots) and the cuts during rauc install on the real userland.
  */
-final class PowerCutScenario {
-
-    private final SystemScenarios sys;
-    private final GeneratedFiles gen;
-    private final DiskBuilder disks;
-    private final HostAssets assets;
+final class PowerCutScenario extends ScenarioGroup {
 
     PowerCutScenario(SystemScenarios sys) {
-        this.sys = sys;
-        this.gen = sys.gen;
-        this.disks = sys.disks;
-        this.assets = sys.assets;
+        super(sys);
     }
 
     ScenarioResult powerCut(Path dir) throws IOException, InterruptedException {

@@ -15,18 +15,10 @@ import java.util.Map;
  * --system's update scenario: rauc-install of a bundle built as meta-rauc's bundle.bbclass builds
  * it, and a bundle from another CA refused.
  */
-final class RaucScenarios {
-
-    private final SystemScenarios sys;
-    private final GeneratedFiles gen;
-    private final Path work;
-    private final DiskBuilder disks;
+final class RaucScenarios extends ScenarioGroup {
 
     RaucScenarios(SystemScenarios sys) {
-        this.sys = sys;
-        this.gen = sys.gen;
-        this.work = sys.work;
-        this.disks = sys.disks;
+        super(sys);
     }
 
     /**

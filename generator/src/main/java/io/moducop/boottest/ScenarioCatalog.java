@@ -17,12 +17,28 @@ public final class ScenarioCatalog {
     }
 
     /** One scenario: its {@code --scenario} name, what it proves, and which profiles it is for (null: every one). */
+    public record Info(String id, String only, String proves) {
+    }
+
+    /** A scenario constant: its {@link Info}. */
     public interface Entry {
-        String id();
+        Info info();
 
-        String proves();
+        default String id() {
+            return info().id();
+        }
 
-        String only();
+        default String proves() {
+            return info().proves();
+        }
+
+        default String only() {
+            return info().only();
+        }
+    }
+
+    private static <E extends Entry> Optional<E> find(E[] values, String id) {
+        return Arrays.stream(values).filter(s -> s.id().equals(id)).findFirst();
     }
 
     /** {@code boot-test}: the generated boot.scr on a real U-Boot and moducop-init on a real kernel, a small busybox userland. */
@@ -44,29 +60,17 @@ public final class ScenarioCatalog {
         UPDATE_ROLLBACK("update-rollback", false, "the updated slot never comes up: after `attempts` tries A runs again with"
                 + " its own `/etc`");
 
-        private final String id;
+        private final Info info;
         private final boolean lifecycle;
-        private final String proves;
 
         BootFlowScenario(String id, boolean lifecycle, String proves) {
-            this.id = id;
+            this.info = new Info(id, null, proves);
             this.lifecycle = lifecycle;
-            this.proves = proves;
         }
 
         @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public String proves() {
-            return proves;
-        }
-
-        @Override
-        public String only() {
-            return null;
+        public Info info() {
+            return info;
         }
 
         /**
@@ -79,7 +83,7 @@ public final class ScenarioCatalog {
         }
 
         public static Optional<BootFlowScenario> of(String id) {
-            return Arrays.stream(values()).filter(s -> s.id.equals(id)).findFirst();
+            return find(values(), id);
         }
     }
 
@@ -113,33 +117,19 @@ public final class ScenarioCatalog {
                 + " judged, the slot is marked good and never rolled back"),
         NO_DHCP("no-dhcp", null, "a link on which nobody answers DHCP: one boot, as for offline");
 
-        private final String id;
-        private final String only;
-        private final String proves;
+        private final Info info;
 
         SystemScenario(String id, String only, String proves) {
-            this.id = id;
-            this.only = only;
-            this.proves = proves;
+            this.info = new Info(id, only, proves);
         }
 
         @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public String proves() {
-            return proves;
-        }
-
-        @Override
-        public String only() {
-            return only;
+        public Info info() {
+            return info;
         }
 
         public static Optional<SystemScenario> of(String id) {
-            return Arrays.stream(values()).filter(s -> s.id.equals(id)).findFirst();
+            return find(values(), id);
         }
     }
 
