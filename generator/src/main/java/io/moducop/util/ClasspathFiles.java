@@ -41,9 +41,9 @@ public final class ClasspathFiles {
     }
 
     /**
-     * The jar's entry names, read from the central directory the class loader has open already: a
-     * zip file system on the shaded jar would first index all of its 21,000 entries, a third of
-     * a generate run's start-up.
+     * The jar's entry names, read from the central directory the class loader has read already: a
+     * zip file system on the shaded jar would first build its own index of all 21,000 entries
+     * (measured: about 0.1 s more CPU than listing the names).
      */
     private static List<String> listJar(JarURLConnection connection, String dir, String suffix) throws IOException {
         connection.setUseCaches(false); // our own JarFile to close, not the one the URL cache shares
