@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.DockerClientFactory;
@@ -28,6 +29,7 @@ import org.testcontainers.DockerClientFactory;
  * .wic/.wic.bmap, fails, or hangs, as the test's standin-mode file says. Tests named
  * standInBitbake... use it.
  */
+@Tag("container")
 class ContainerBuildTest {
 
     static final String STANDIN_BITBAKE = """

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * boot-test for real: QEMU, Debian's U-Boot and an arm64 kernel. The downloaded assets are cached
  * in MODUCOP_BOOT_TEST_CACHE (default ~/.cache/moducop/boot-test).
  */
+@Tag("qemu")
 class BootTestTest {
 
     static Path cache;

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * kernel from the emulated SD card at under 1 MB/s; the first boot formats the data partition), so
  * this runs first-boot only, plus a failing fallback whose boots never load a kernel.
  */
+@Tag("qemu")
 class RaspiBootTestTest {
 
     static final String PROFILE = "profiles/raspberrypi4-64.yaml";

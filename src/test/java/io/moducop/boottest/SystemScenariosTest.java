@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * MODUCOP_BOOT_TEST_CACHE, default ~/.cache/moducop/boot-test). The longest tests start first, so
  * that the two lanes end close together.
  */
+@Tag("qemu")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SystemScenariosTest {
 

@@ -5,6 +5,8 @@ import io.moducop.ExitCode;
 import io.moducop.IoFailure;
 import io.moducop.UserError;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,11 +15,17 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Moducop.Version.class,
         description = {"Turns a YAML board profile into Yocto layers and a flashable image.",
-                "Documentation: README.md and docs/ in the source tree."},
-        subcommands = {ValidateCommand.class, GenerateCommand.class, SchemaCommand.class, BootTestCommand.class,
-                BuildCommand.class, LockCommand.class, KeysCommand.class, FetchCommand.class,
-                CommandLine.HelpCommand.class})
+                "Documentation: README.md and docs/ in the source tree."})
 public final class Moducop implements Runnable {
+
+    /**
+     * The subcommands by name, in --help's order (then {@code help}). picocli reads a command's
+     * annotations when it is added, most of a short run's start-up: a command line that starts
+     * with a command's name gets only that one, which parses and prints the same.
+     */
+    private static final Map<String, Class<?>> COMMANDS = commands(ValidateCommand.class, GenerateCommand.class,
+            SchemaCommand.class, BootTestCommand.class, BuildCommand.class, LockCommand.class, KeysCommand.class,
+            FetchCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -29,7 +37,14 @@ public final class Moducop implements Runnable {
     /** Runs a command line with the given streams; returns the exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new Moducop());
-        cli.setOut(out);
+        Class<?> named = args.length > 0 ? COMMANDS.get(args[0]) : null;
+        if (named != null) {
+            cli.addSubcommand(named);
+        } else {
+            COMMANDS.values().forEach(cli::addSubcommand);
+            cli.addSubcommand(CommandLine.HelpCommand.class);
+        }
+        cli.setOut(out); // after the subcommands: these settings reach the ones added so far
         cli.setErr(err);
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof UserError ue) {
@@ -62,6 +77,14 @@ public final class Moducop implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    private static Map<String, Class<?>> commands(Class<?>... classes) {
+        Map<String, Class<?>> byName = new LinkedHashMap<>();
+        for (Class<?> c : classes) {
+            byName.put(c.getAnnotation(Command.class).name(), c);
+        }
+        return byName;
     }
 
     static final class Version implements CommandLine.IVersionProvider {
