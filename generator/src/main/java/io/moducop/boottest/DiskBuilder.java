@@ -73,7 +73,7 @@ final class DiskBuilder {
         String key = label + (bootable ? "-ok-" : "-broken-") + sha256(overlayInit + overlays);
         return images.computeIfAbsent(key, k -> build(() -> {
             Path dir = work.resolve(k + ".d");
-            run("rm", "-rf", dir.toString());
+            delete(dir);
             run("cp", "-a", assets.rootfs().toString(), dir.toString());
             Files.createDirectories(dir.resolve("boot"));
             Files.createDirectories(dir.resolve("etc/moducop"));
@@ -92,7 +92,7 @@ final class DiskBuilder {
             Files.deleteIfExists(img);
             run(assets.tool("mkfs.ext4").toString(), "-q", "-F", "-L", label, "-E", "root_owner=0:0", "-d", dir.toString(),
                     img.toString(), layout.part(label).size() / 1024 + "k");
-            run("rm", "-rf", dir.toString());
+            delete(dir);
             return img;
         }));
     }
@@ -191,7 +191,7 @@ final class DiskBuilder {
                 Path t = dir.resolve(e.target().substring(1));
                 if (e.linkTarget() != null) {
                     if (Files.isDirectory(t, LinkOption.NOFOLLOW_LINKS)) {
-                        run("rm", "-rf", t.toString()); // Debian's /var/log: the image has base-files' link there
+                        delete(t); // Debian's /var/log: the image has base-files' link there
                     }
                     Files.createDirectories(t.getParent());
                     link(t, e.linkTarget());
@@ -243,7 +243,7 @@ final class DiskBuilder {
             cmd.addAll(List.of("-d", dir.toString(), target.toString(), size / 1024 + "k"));
             run(cmd);
         } finally {
-            run("rm", "-rf", stage.toString());
+            delete(stage);
         }
     }
 
@@ -408,6 +408,15 @@ final class DiskBuilder {
             return s.get();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Deletes a file or a tree (links removed, not followed) if it is there: commons-io, as the rest of the tool. */
+    static void delete(Path... paths) throws IOException {
+        for (Path p : paths) {
+            if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                org.apache.commons.io.file.PathUtils.delete(p);
+            }
         }
     }
 

@@ -50,7 +50,7 @@ final class PowerCutScenario extends ScenarioGroup {
         if (n == 0) {
             return PowerCut.Outcome.none(out);
         }
-        run("rm", "-rf", dir.toString());
+        DiskBuilder.delete(dir);
         Files.createDirectories(dir);
         Device d = sys.device(dir, gen);
         d.build();

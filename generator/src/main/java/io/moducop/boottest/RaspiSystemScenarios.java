@@ -65,7 +65,7 @@ final class RaspiSystemScenarios {
                 + " re-arms the counter in uboot.env on the SD card's FAT partition (fw_env.config: "
                 + gen.installed("fw_env.config").lines().filter(l -> l.startsWith("/")).findFirst().orElse("?").trim()
                 + "), read back from the host (raspi4b, the Pi's own U-Boot)");
-        DiskBuilder.run("rm", "-rf", dir.toString());
+        DiskBuilder.delete(dir);
         Files.createDirectories(dir);
         DiskBuilder.SystemSpec spec = system.spec(gen, "A", List.of(noWatchdog()));
         spec.harness().forEach(h -> s.evidence.add("harness: " + h.target() + ": " + h.reason()));

@@ -30,7 +30,7 @@ final class RaucScenarios extends ScenarioGroup {
         String compatible = conf.lines().filter(l -> l.startsWith("compatible=")).map(l -> l.substring(11)).findFirst()
                 .orElseThrow(() -> new IOException("no compatible= in the generated system.conf"));
         Path content = out.resolveSibling(out.getFileName() + ".content");
-        run("rm", "-rf", content.toString(), out.toString());
+        DiskBuilder.delete(content, out);
         Files.createDirectories(content);
         Files.createLink(content.resolve("rootfs.ext4"), rootfsExt4);
         Files.writeString(content.resolve("manifest.raucm"), "[update]\ncompatible=" + compatible + "\nversion=boottest-B\n\n"
@@ -39,7 +39,7 @@ final class RaucScenarios extends ScenarioGroup {
         run("rauc", "bundle", "--cert=" + keys.resolve(io.moducop.ota.DevelopmentKeys.SIGNING_CERT),
                 "--key=" + keys.resolve(io.moducop.ota.DevelopmentKeys.SIGNING_KEY), "--mksquashfs-args=-noI -noD -noF -noX",
                 content.toString(), out.toString());
-        run("rm", "-rf", content.toString());
+        DiskBuilder.delete(content);
         return out;
     }
 

@@ -198,7 +198,7 @@ public final class SystemScenarios {
 
     private ScenarioResult scenario(String id, Path dir) throws IOException, InterruptedException {
         SystemScenario which = SystemScenario.of(id).orElseThrow(() -> new IllegalArgumentException("unknown scenario " + id));
-        run("rm", "-rf", dir.toString());
+        DiskBuilder.delete(dir);
         Files.createDirectories(dir);
         return switch (which) {
             case SYSTEM_BOOT -> boot.systemBoot(device(dir, gen));
