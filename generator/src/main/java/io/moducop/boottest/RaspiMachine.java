@@ -36,8 +36,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class RaspiMachine {
 
-    /** The base board this machine emulates. */
-    static final String BASE_BOARD = "raspberrypi4-64";
     /** CONFIG_ENV_SIZE of Debian's rpi_arm64 U-Boot (config.rpi_arm64), as fw_env.config says. */
     static final int ENV_SIZE = 0x4000;
     static final String ENV_FILE = "uboot.env";
@@ -96,7 +94,7 @@ final class RaspiMachine {
     }
 
     static boolean emulates(MachineConfig base) {
-        return BASE_BOARD.equals(base.id());
+        return base.qemuMachine() == MachineConfig.QemuMachine.RASPI4B;
     }
 
     /** The kernel, initramfs and root tree of the Pi's slots (prepare-raspi.sh: SD host modules added). */

@@ -14,7 +14,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "schema", mixinStandardHelpOptions = true,
         versionProvider = Moducop.Version.class,
-        description = "Print the JSON Schema of board profiles, or of applications' compose files (what validate enforces).")
+        description = "Print the JSON Schema of board profiles, of base-board files (--board) or of applications' compose files (what validate enforces).")
 final class SchemaCommand implements Callable<Integer> {
 
     @Spec
@@ -23,9 +23,13 @@ final class SchemaCommand implements Callable<Integer> {
     @Option(names = "--compose", description = "The schema of an application's compose file (the part of Compose ModuCop accepts).")
     boolean compose;
 
+    @Option(names = "--board", description = "The schema of a base-board file (board.base: boards/NAME.yaml; the built-in boards follow it too).")
+    boolean board;
+
     @Override
     public Integer call() throws IOException {
-        try (InputStream in = SchemaCommand.class.getClassLoader().getResourceAsStream(compose ? ComposeLoader.SCHEMA_RESOURCE : ProfileLoader.SCHEMA_RESOURCE)) {
+        try (InputStream in = SchemaCommand.class.getClassLoader().getResourceAsStream(compose ? ComposeLoader.SCHEMA_RESOURCE
+                : board ? io.moducop.machine.MachineConfigs.SCHEMA_RESOURCE : ProfileLoader.SCHEMA_RESOURCE)) {
             spec.commandLine().getOut().print(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             spec.commandLine().getOut().flush();
         }

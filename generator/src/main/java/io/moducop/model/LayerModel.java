@@ -39,6 +39,22 @@ public record LayerModel(Distro distro, List<Machine> machines) {
         return List.copyOf(all.values());
     }
 
+    /** A kernel recipe other than linux-yocto that gets moducop's RAUC configuration fragment, in the layer that has it. */
+    public record KernelFragment(String layer, String recipe) {
+    }
+
+    /** The kernels needing the fragment, each once, sorted. */
+    public List<KernelFragment> kernelFragments() {
+        return machines.stream().map(m -> m.base().kernel()).filter(MachineConfig.Kernel::needsRaucFragment)
+                .map(k -> new KernelFragment(k.layer(), k.recipe())).distinct()
+                .sorted(Comparator.comparing(KernelFragment::layer).thenComparing(KernelFragment::recipe)).toList();
+    }
+
+    /** The layers holding those kernels, each once, sorted: the fragments' BBFILES_DYNAMIC entries. */
+    public List<String> kernelLayers() {
+        return kernelFragments().stream().map(KernelFragment::layer).distinct().toList();
+    }
+
     /** Machine names must differ; every distro-wide value must agree. */
     private static void checkConsistent(List<Profile> profiles) {
         List<Diagnostic> errors = new ArrayList<>();
