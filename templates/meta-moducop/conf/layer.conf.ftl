@@ -5,7 +5,7 @@ BBFILES += "${LAYERDIR}/recipes-*/*/*.bb \
             ${LAYERDIR}/recipes-*/*/*.bbappend"
 
 # Parts for other layers apply only when those layers are in the build: the RAUC system
-# configuration with meta-rauc[#if layers.kernelLayers()?has_content], a vendor kernel's RAUC options with the layer that has the kernel[/#if].
+# configuration with meta-rauc, a vendor kernel's RAUC options with the layer that has the kernel.
 BBFILES_DYNAMIC += " \
     rauc:${LAYERDIR}/dynamic-layers/rauc/*/*/*.bbappend \
 [#list layers.kernelLayers() as k]
