@@ -7,9 +7,16 @@
 # the boot partition is mounted by uboot.mount (moducop-boot).
 [=header]
 
+[#list machine.base.rawArea.images as img]
+[#if img?is_first]
+# The board's boot images at the offsets its boot ROM reads, before the first partition; each may take
+# no more than its room, so it cannot overwrite what follows.
+[/#if]
+part --source rawcopy --sourceparams="file=[=img.file]" --no-table --offset [=img.wicOffset()] --fixed-size [=img.wicSize()]
+[/#list]
 [#list machine.layout.parts as part]
 [#if part.name == "boot"]
-part --source bootimg-partition --fstype=vfat --label boot[#if machine.layout.table == "msdos"] --active[/#if] --align 4096 --fixed-size [=part.wicSize()]
+part --source bootimg-partition --fstype=vfat --label boot[#if machine.layout.table == "msdos"] --active[/#if] --align 4096[#if machine.bootOffset()??] --offset [=machine.bootOffset()][/#if] --fixed-size [=part.wicSize()]
 [#elseif part.name == "data"]
 part --source rawcopy --sourceparams="file=moducop-data-blank.img"[#if machine.layout.table == "gpt"] --part-name data[/#if] --align 4096 --fixed-size [=part.wicSize()]
 [#else]

@@ -5,10 +5,12 @@ BBFILES += "${LAYERDIR}/recipes-*/*/*.bb \
             ${LAYERDIR}/recipes-*/*/*.bbappend"
 
 # Parts for other layers apply only when those layers are in the build: the RAUC system
-# configuration with meta-rauc, the Raspberry Pi kernel's RAUC options with meta-raspberrypi.
+# configuration with meta-rauc, a vendor kernel's RAUC options with the layer that has the kernel.
 BBFILES_DYNAMIC += " \
     rauc:${LAYERDIR}/dynamic-layers/rauc/*/*/*.bbappend \
-    raspberrypi:${LAYERDIR}/dynamic-layers/raspberrypi/*/*/*.bbappend \
+[#list layers.kernelLayers() as k]
+    [=k]:${LAYERDIR}/dynamic-layers/[=k]/*/*/*.bbappend \
+[/#list]
 "
 
 BBFILE_COLLECTIONS += "moducop"

@@ -52,6 +52,9 @@ IMAGE_BOOT_FILES:remove = "[#list machine.base.bootFilesRemove as f][=f][#sep] [
 [/#if]
 IMAGE_BOOT_FILES:append = " moducop-boot.scr;boot.scr"
 do_image_wic[depends] += "moducop-boot:do_deploy"
+[#list machine.base.rawArea.images as img]
+do_image_wic[depends] += "[=img.recipe]:do_deploy"
+[/#list]
 [#if distro.rauc]
 
 # RAUC installs only bundles made for this compatible string (system.conf has the same).

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * docs/profile-reference.md and docs/compose-reference.md are generated from the schemas: the
+ * docs/profile-reference.md, docs/board-reference.md and docs/compose-reference.md are generated from the schemas: the
  * committed files must be what the schemas give.
  */
 class ProfileReferenceTest {
@@ -23,6 +23,11 @@ class ProfileReferenceTest {
     @Test
     void theCommittedComposeReferenceIsWhatTheSchemaProduces() throws IOException {
         assertCommitted("docs/compose-reference.md", "profiles/compose.schema.json", "schema", "--compose", "--markdown");
+    }
+
+    @Test
+    void theCommittedBoardReferenceIsWhatTheSchemaProduces() throws IOException {
+        assertCommitted("docs/board-reference.md", "machine-configs/machine-config.schema.json", "schema", "--board", "--markdown");
     }
 
     private static void assertCommitted(String file, String schema, String... args) throws IOException {

@@ -1,3 +1,6 @@
 [=header]
 # Device            Offset      Size[#if machine.env.sectorSize??]        Sector size[/#if]
 [=machine.env.device]  [=machine.env.offset]  [=machine.env.size][#if machine.env.sectorSize??]  [=machine.env.sectorSize][/#if]
+[#if machine.env.redundant()]
+[=machine.env.redundantDevice]  [=machine.env.redundantOffset]  [=machine.env.size][#if machine.env.sectorSize??]  [=machine.env.sectorSize][/#if]
+[/#if]

@@ -36,8 +36,6 @@ import java.util.Optional;
  */
 public final class Raspi4bBoard implements Board {
 
-    /** The base board this machine emulates. */
-    static final String BASE_BOARD = "raspberrypi4-64";
     /** CONFIG_ENV_SIZE of Debian's rpi_arm64 U-Boot (config.rpi_arm64), as fw_env.config says. */
     static final int ENV_SIZE = 0x4000;
     static final String ENV_FILE = "uboot.env";
@@ -97,7 +95,7 @@ public final class Raspi4bBoard implements Board {
     }
 
     static boolean emulates(MachineConfig base) {
-        return BASE_BOARD.equals(base.id());
+        return base.qemuMachine() == MachineConfig.QemuMachine.RASPI4B;
     }
 
     /** Whether {@code p}'s boot flow runs on raspi4b: its base board is the Raspberry Pi 4. */

@@ -14,6 +14,7 @@ import io.moducop.boottest.ScenarioCatalog;
 import io.moducop.boottest.ScenarioCatalog.SystemScenario;
 import io.moducop.boottest.ScenarioResult;
 import io.moducop.boottest.SystemScenarios;
+import io.moducop.machine.MachineConfig;
 import io.moducop.machine.MachineConfigs;
 import io.moducop.profile.Profile;
 import java.io.IOException;
@@ -98,13 +99,16 @@ final class BootTestCommand implements Callable<Integer> {
         if (raspi) {
             return raspi(out, profile);
         }
-        if (!QEMU_BOARD.equals(profile.base().id())) {
+        if (profile.base().qemuMachine() != MachineConfig.QemuMachine.VIRT) {
             boolean piMarkGood = system && Raspi4bBoard.runsOn(profile) && (scenarios.isEmpty() || scenarios.contains(SystemScenario.MARK_GOOD.id()));
             out.printf("%s is for %s: boot-test runs its generated %s with the QEMU arm64 board's devices"
                     + " (virtio disk, ttyAMA0, environment in flash)%s.%n",
                     escape(profile.source()), profile.base().name(), piMarkGood ? "system, but for mark-good," : "boot logic",
                     piMarkGood ? "" : "; " + profile.base().name() + "'s own device names, firmware and kernel are not exercised"
                             + " (QEMU has no machine for it)");
+            if (!piMarkGood) {
+                out.println(skipped(profile.base()));
+            }
             profile = profile.withBase(MachineConfigs.load(QEMU_BOARD));
         }
         String machine = profile.board().name();
@@ -153,6 +157,18 @@ final class BootTestCommand implements Callable<Integer> {
             results = new BootFlowScenarios(Board.virt(assets), BootFlow.of(profile), workDir).run(ids, jobs);
         }
         return report(out, results, t0, workDir);
+    }
+
+    /** What a run on QEMU's virt devices does not check of a board without a QEMU machine of its own, item by item. */
+    static String skipped(MachineConfig b) {
+        MachineConfig.UBootEnv env = b.ubootEnv();
+        String images = b.rawArea().images().stream().map(i -> i.file() + " at " + i.wicOffset()).collect(java.util.stream.Collectors.joining(", "));
+        return "skipped (" + b.id() + " names no qemu-machine): " + b.name() + "'s own U-Boot (" + b.uboot().interfaceName() + " "
+                + b.uboot().device() + ", environment " + env.device() + " at " + env.offset() + (env.redundant() ? " and "
+                + env.redundantDevice() + " at " + env.redundantOffset() : "") + ")"
+                + (images.isEmpty() ? "" : ", its boot images (" + images + ")")
+                + ", its kernel " + b.kernel().image() + " (" + b.kernel().recipe() + ") with its device tree"
+                + ", its console " + b.console() + ", its partition names (" + b.linuxPartitionPrefix() + "N)";
     }
 
     /** A Raspberry Pi 4 profile: QEMU raspi4b with the Pi's own U-Boot (Raspi4bBoard). */

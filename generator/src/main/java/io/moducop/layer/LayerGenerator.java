@@ -33,6 +33,10 @@ public final class LayerGenerator {
     private static final String MACHINE = "@machine@";
     /** Where wic looks for .wks files in a layer: wic/ on scarthgap, files/wic/ on wrynose. */
     private static final String WIC = "@wic@";
+    /** One bbappend (and fragment) per kernel recipe that needs RAUC's options, under its layer's collection name. */
+    private static final String KERNEL_LAYER = "@kernel-layer@";
+    private static final String KERNEL_RECIPE = "@kernel-recipe@";
+    private static final String KERNEL_DIR = BSP_LAYER + "/dynamic-layers/" + KERNEL_LAYER + "/recipes-kernel/linux/";
     /** One file per application of the profile's apps. */
     private static final String APP = "@app@";
     private static final String APPS = DISTRO_LAYER + "/recipes-containers/moducop-apps/";
@@ -162,6 +166,15 @@ public final class LayerGenerator {
         for (String template : names) {
             String file = template.substring(ROOT.length(), template.length() - ".ftl".length())
                     .replace(WIC, model.distro().release().wksDir());
+            if (file.contains(KERNEL_LAYER)) {
+                if (wanted(file, model.distro(), null)) {
+                    for (LayerModel.KernelFragment k : model.kernelFragments()) {
+                        out.put(file.replace(KERNEL_LAYER, k.layer()).replace(KERNEL_RECIPE, k.recipe()),
+                                render(template, new TemplateData(HEADER, model.distro(), model, null, null)));
+                    }
+                }
+                continue;
+            }
             if (file.contains(APP)) {
                 for (App a : model.distro().apps()) {
                     out.put(file.replace(APP, a.name()), render(template, new TemplateData(HEADER, model.distro(), model, null, a)));
@@ -189,8 +202,8 @@ public final class LayerGenerator {
             case DISTRO_LAYER + "/recipes-core/bundles/moducop-bundle.bb",
                     BSP_LAYER + "/dynamic-layers/rauc/recipes-core/rauc/rauc-conf.bbappend",
                     BSP_LAYER + "/dynamic-layers/rauc/recipes-core/rauc/files/" + MACHINE + "/system.conf",
-                    BSP_LAYER + "/dynamic-layers/raspberrypi/recipes-kernel/linux/linux-raspberrypi_%.bbappend",
-                    BSP_LAYER + "/dynamic-layers/raspberrypi/recipes-kernel/linux/files/moducop-rauc.cfg" -> distro.rauc();
+                    KERNEL_DIR + KERNEL_RECIPE + "_%.bbappend",
+                    KERNEL_DIR + "files/moducop-rauc.cfg" -> distro.rauc();
             case BSP_LAYER + "/dynamic-layers/rauc/recipes-core/rauc/files/" + MACHINE + "/ca.cert.pem" ->
                     distro.rauc() && (machine == null || machine.keyringInLayer());
             case APPS + "moducop-apps.bb", APPS + "files/moducop-app@.service", APPS + "files/moducop-app-load",

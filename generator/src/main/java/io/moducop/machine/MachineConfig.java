@@ -3,7 +3,11 @@ package io.moducop.machine;
 import java.util.List;
 import java.util.Map;
 
-/** A base board from machine-configs/: the upstream MACHINE and what the boot flow needs to know. */
+/**
+ * A base board (machine-config.schema.json): the upstream MACHINE and what the boot flow needs to
+ * know. A built-in one from machine-configs/ or a profile's own board file, read by the same code
+ * ({@link MachineConfigs}); {@code id} is the built-in name or the file as the profile names it.
+ */
 public record MachineConfig(
         String id,
         String machine,
@@ -12,6 +16,8 @@ public record MachineConfig(
         List<String> machineOverrides,
         String kmachine,
         List<String> partitionTables,
+        RawArea rawArea,
+        BootLoader bootLoader,
         String console,
         String containerPlatform,
         Kernel kernel,
@@ -20,13 +26,76 @@ public record MachineConfig(
         String linuxPartitionPrefix,
         UBootEnv ubootEnv,
         List<String> bootFilesRemove,
-        List<Setting> settings) {
+        List<Setting> settings,
+        QemuMachine qemuMachine) {
+
+    /** The boot loader kinds the format names; moducop generates the boot flow for {@link #U_BOOT} only. */
+    public enum BootLoader {
+        U_BOOT("u-boot"), GRUB("grub"), BAREBOX("barebox"), SYSTEMD_BOOT("systemd-boot");
+
+        private final String id;
+
+        BootLoader(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public static BootLoader of(String id) {
+            return java.util.Arrays.stream(values()).filter(b -> b.id.equals(id)).findFirst().orElseThrow();
+        }
+    }
+
+    /** A QEMU machine boot-test can run the board's own boot flow on (null: none). */
+    public enum QemuMachine {
+        VIRT("virt"), RASPI4B("raspi4b");
+
+        private final String id;
+
+        QemuMachine(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public static QemuMachine of(String id) {
+            return id == null ? null : java.util.Arrays.stream(values()).filter(q -> q.id.equals(id)).findFirst().orElseThrow();
+        }
+    }
+
+    /** The storage before the first partition, in bytes; the first partition starts at {@code size}. */
+    public record RawArea(long size, List<RawImage> images) {
+    }
+
+    /** A deployed file wic writes at {@code offset} with room for {@code maxSize} bytes. */
+    public record RawImage(String file, String recipe, long offset, long maxSize) {
+        /** wic's size arguments in KiB (offsets and sizes are whole KiB). */
+        public String wicOffset() {
+            return offset / 1024 + "K";
+        }
+
+        public String wicSize() {
+            return maxSize / 1024 + "K";
+        }
+    }
 
     /** A git repository holding one or more layers ({@code paths}, "." for the top). */
     public record SourceLayer(String name, String url, String branch, List<String> paths) {
     }
 
-    public record Kernel(String image, String bootCommand) {
+    /**
+     * {@code recipe}: the kernel recipe; {@code layer}: the collection holding it, null for
+     * linux-yocto, which meta-rauc configures for RAUC itself.
+     */
+    public record Kernel(String image, String bootCommand, String recipe, String layer) {
+        /** The kernel needs moducop's RAUC configuration fragment. */
+        public boolean needsRaucFragment() {
+            return layer != null;
+        }
     }
 
     /**
@@ -42,16 +111,30 @@ public record MachineConfig(
     public record UBoot(String interfaceName, int device, String arch) {
     }
 
-    /** One fw_env.config line; {@code bootMount} is set when the environment is a file on the boot partition. */
-    public record UBootEnv(String device, String offset, String size, String sectorSize, String bootMount) {
+    /**
+     * fw_env.config: one line, two with a redundant copy ({@code redundantDevice}, {@code
+     * redundantOffset}: null without one); {@code bootMount} is set when the environment is a file on
+     * the boot partition.
+     */
+    public record UBootEnv(String device, String offset, String size, String sectorSize, String bootMount,
+            String redundantDevice, String redundantOffset) {
+        public boolean redundant() {
+            return redundantOffset != null;
+        }
     }
 
     public record Setting(String name, String value) {
     }
 
-    /** The source repositories the board needs on {@code release}, the core first. */
+    /** The source repositories the board needs on {@code release}, the core first; null when it lists none for it. */
     public List<SourceLayer> layers(Release release) {
         return layers.get(release);
+    }
+
+    /** The Linux device of the whole boot disk: {@code /dev/mmcblk0}, {@code /dev/vda}. */
+    public String linuxDisk() {
+        return linuxPartitionPrefix.matches(".*[0-9]p") ? linuxPartitionPrefix.substring(0, linuxPartitionPrefix.length() - 1)
+                : linuxPartitionPrefix;
     }
 
     /** Linux device of partition {@code n}: {@code /dev/mmcblk0p2}, {@code /dev/vda2}. */

@@ -3,6 +3,7 @@ package io.moducop.model;
 import io.moducop.Diagnostic;
 import io.moducop.UserError;
 import io.moducop.machine.MachineConfig;
+import io.moducop.machine.MachineConfigs;
 import io.moducop.profile.Profile;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
@@ -37,6 +38,29 @@ public record LayerModel(Distro distro, List<Machine> machines) {
             all.putIfAbsent("meta-rauc", distro.release().metaRauc());
         }
         return List.copyOf(all.values());
+    }
+
+    /** A kernel recipe other than linux-yocto that gets moducop's RAUC configuration fragment, in the layer that has it. */
+    public record KernelFragment(String layer, String recipe) {
+    }
+
+    /**
+     * The kernels needing the fragment, each once, sorted: those of the machines and those of every
+     * built-in board. The built-in ones are always there, so that adding a built-in board to a layer
+     * set changes no byte (layer.conf included) of what another board's build reads; each applies
+     * only when its layer is in the build (BBFILES_DYNAMIC).
+     */
+    public List<KernelFragment> kernelFragments() {
+        return java.util.stream.Stream.concat(machines.stream().map(m -> m.base().kernel()),
+                        MachineConfigs.KNOWN.stream().map(id -> MachineConfigs.load(id).kernel()))
+                .filter(MachineConfig.Kernel::needsRaucFragment)
+                .map(k -> new KernelFragment(k.layer(), k.recipe())).distinct()
+                .sorted(Comparator.comparing(KernelFragment::layer).thenComparing(KernelFragment::recipe)).toList();
+    }
+
+    /** The layers holding those kernels, each once, sorted: the fragments' BBFILES_DYNAMIC entries. */
+    public List<String> kernelLayers() {
+        return kernelFragments().stream().map(KernelFragment::layer).distinct().toList();
     }
 
     /** Machine names must differ; every distro-wide value must agree. */

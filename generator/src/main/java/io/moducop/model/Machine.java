@@ -36,6 +36,12 @@ public record Machine(String name, String description, MachineConfig base, Parti
         return base.linuxPartition(part.number());
     }
 
+    /** wic's --offset for the boot partition when the board's raw area is not the default 4 MiB (null then). */
+    public String bootOffset() {
+        long start = boot().start();
+        return start == PartitionLayout.ALIGN ? null : start / Size.MIB + "M";
+    }
+
     public MachineConfig.UBootEnv env() {
         return base.ubootEnv();
     }

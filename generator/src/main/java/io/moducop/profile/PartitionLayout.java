@@ -28,11 +28,19 @@ public record PartitionLayout(String table, long storage, List<Part> parts) {
         }
     }
 
-    /** Computes the layout, or explains with the arithmetic why it does not fit. */
+    /** Computes the layout with the first partition at 4 MiB. */
     public static Result compute(long storage, String table, long boot, long rootfs, Long data) {
+        return compute(ALIGN, storage, table, boot, rootfs, data);
+    }
+
+    /**
+     * Computes the layout with the first partition at {@code first} (the end of the board's raw
+     * area, a multiple of 4 MiB), or explains with the arithmetic why it does not fit.
+     */
+    public static Result compute(long first, long storage, String table, long boot, long rootfs, Long data) {
         long endReserve = "gpt".equals(table) ? Size.MIB : 0;
-        long used = ALIGN + boot + 2 * rootfs;
-        String parts = Size.format(ALIGN) + " (table and alignment) + " + Size.format(boot) + " boot + 2 × "
+        long used = first + boot + 2 * rootfs;
+        String parts = Size.format(first) + (first == ALIGN ? " (table and alignment)" : " (table and the board's raw area)") + " + " + Size.format(boot) + " boot + 2 × "
                 + Size.format(rootfs) + " rootA/rootB";
         String tail = endReserve > 0 ? " + " + Size.format(endReserve) + " (backup GPT)" : "";
         long dataSize;
@@ -55,7 +63,7 @@ public record PartitionLayout(String table, long storage, List<Part> parts) {
             }
         }
         List<Part> list = new ArrayList<>();
-        long cursor = ALIGN;
+        long cursor = first;
         String[] names = {"boot", "rootA", "rootB", "data"};
         long[] sizes = {boot, rootfs, rootfs, dataSize};
         for (int i = 0; i < names.length; i++) {

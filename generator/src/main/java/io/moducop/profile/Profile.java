@@ -56,7 +56,7 @@ public record Profile(
 
     /** The partition layout; the loader checked that it fits. */
     public PartitionLayout layout() {
-        return PartitionLayout.compute(storage.size(), storage.table(), partitions.boot(), partitions.rootfs(),
+        return PartitionLayout.compute(base.rawArea().size(), storage.size(), storage.table(), partitions.boot(), partitions.rootfs(),
                 partitions.data()).layout().orElseThrow();
     }
 

@@ -84,12 +84,14 @@ public final class ProfileLoader {
         ValidatedTree t = SCHEMA.validate(name, YamlSource.parse(name, text));
         List<Diagnostic> errors = new ArrayList<>();
 
-        String baseId = t.string("board.base");
-        MachineConfig base = null;
-        if (!MachineConfigs.exists(baseId)) {
-            errors.add(at(t, "board.base", "unknown base board '" + baseId + "'", MachineConfigs.hint(baseId)));
-        } else {
-            base = MachineConfigs.load(baseId);
+        MachineConfig base = readBase(t, name, dir, errors);
+        Release release = Release.of(t.string("yocto.release"));
+        if (base != null && base.layers(release) == null) {
+            errors.add(at(t, "yocto.release", base.name() + " (" + base.id() + ") has no layers for " + release.id()
+                    + ": its board file names no branch of its vendor layers for this release",
+                    "add layers: " + release.id() + ": to the board file (each layer with its " + release.id()
+                            + " branch), or use yocto.release: " + base.layers().keySet().iterator().next().id()));
+            base = null;
         }
 
         String table = t.string("storage.table");
@@ -130,7 +132,8 @@ public final class ProfileLoader {
             errors.add(at(t, "partitions.rootfs.size", "a root slot needs at least 64 MiB", "e.g. 1GiB"));
         }
         if (errors.isEmpty()) {
-            PartitionLayout.Result r = PartitionLayout.compute(storage, table, boot, rootfs, data);
+            PartitionLayout.Result r = PartitionLayout.compute(base == null ? PartitionLayout.ALIGN : base.rawArea().size(),
+                    storage, table, boot, rootfs, data);
             if (r.layout().isEmpty()) {
                 String where = t.positions().containsKey("partitions") ? "partitions" : "storage.size";
                 errors.add(at(t, t.positions().containsKey("storage.size") ? "storage.size" : where, r.error(), r.hint()));
@@ -151,7 +154,7 @@ public final class ProfileLoader {
         }
         String compatible = t.string("ota.compatible") != null ? t.string("ota.compatible") : t.string("board.name");
         return new Profile(name,
-                Release.of(t.string("yocto.release")),
+                release,
                 new Profile.Board(t.string("board.name"), t.string("board.description")),
                 base,
                 new Profile.Storage(storage, table),
@@ -164,6 +167,33 @@ public final class ProfileLoader {
                 new Profile.Login(List.copyOf(sshKeys), t.bool("login.development")),
                 new Profile.Ota(t.string("ota.client"), compatible, keyring,
                         t.string("ota.signing.key"), t.string("ota.signing.cert")));
+    }
+
+    /**
+     * The base board: a built-in one by name, or a board file ({@code *.yaml}) inside the profile's
+     * directory, read with the same schema and checks; its problems are reported at their place in it.
+     */
+    private static MachineConfig readBase(ValidatedTree t, String profileName, Path dir, List<Diagnostic> errors) {
+        String base = t.string("board.base");
+        if (!base.endsWith(".yaml")) {
+            if (!MachineConfigs.exists(base)) {
+                errors.add(at(t, "board.base", "unknown base board '" + base + "'", MachineConfigs.hint(base)
+                        + " (or a board file next to the profile, e.g. boards/" + base + ".yaml)"));
+                return null;
+            }
+            return MachineConfigs.load(base);
+        }
+        Path file = profileFile(t, "board.base", base, dir, "board file",
+                "keep the board file next to the profile, e.g. boards/my-board.yaml (./moducop schema --board prints its format)", errors);
+        if (file == null) {
+            return null;
+        }
+        try {
+            return MachineConfigs.load(file, Path.of(profileName).resolveSibling(base).toString());
+        } catch (UserError e) {
+            errors.addAll(e.diagnostics());
+            return null;
+        }
     }
 
     /**

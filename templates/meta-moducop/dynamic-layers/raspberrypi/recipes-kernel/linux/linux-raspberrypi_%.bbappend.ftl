@@ -1,5 +1,0 @@
-[=header]
-# RAUC installs verity bundles through a loop device, squashfs and dm-verity; meta-rauc enables
-# them for linux-yocto only.
-FILESEXTRAPATHS:prepend:moducop-board := "${THISDIR}/files:"
-SRC_URI:append:moducop-board = " file://moducop-rauc.cfg"
