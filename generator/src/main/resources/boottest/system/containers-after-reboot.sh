@@ -1,10 +1,7 @@
 # boot-test --system, containers scenario, after the reboot
-i=0
-while [ "$i" -lt 30 ]; do
-    [ "$(podman ps -q | wc -l)" -ge 2 ] && break
-    sleep 1
-    i=$((i + 1))
-done
+# both containers up, 30 s at most
+# shellcheck disable=SC2016 # expanded by the inner sh
+timeout 30 sh -c 'until [ "$(podman ps -q | wc -l)" -ge 2 ]; do sleep 1; done'
 podman ps -a --format 'after reboot: {{.Names}} {{.Status}}'
 echo "running after reboot: $(podman ps -q | wc -l)"
 client=$(podman ps --filter label=com.docker.compose.service=client --format '{{.Names}}' | head -n 1)

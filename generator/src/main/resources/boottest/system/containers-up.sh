@@ -8,12 +8,9 @@ cd /root/app || exit 1
 docker compose up -d > /run/boottest/compose-up.log 2>&1
 echo "docker compose up -d: exit $?"
 tail -n 3 /run/boottest/compose-up.log
-i=0
-while [ "$i" -lt 30 ]; do
-    [ "$(podman ps -q | wc -l)" -ge 2 ] && break
-    sleep 1
-    i=$((i + 1))
-done
+# both containers up, 30 s at most
+# shellcheck disable=SC2016 # expanded by the inner sh
+timeout 30 sh -c 'until [ "$(podman ps -q | wc -l)" -ge 2 ]; do sleep 1; done'
 podman ps --format 'running: {{.Names}} {{.Status}} restart={{.Restarts}}'
 client=$(podman ps --filter label=com.docker.compose.service=client --format '{{.Names}}' | head -n 1)
 echo "client reaches web by name: $(podman exec "$client" wget -q -O - http://web:8080/ 2>&1)"

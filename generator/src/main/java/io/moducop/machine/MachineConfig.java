@@ -31,40 +31,37 @@ public record MachineConfig(
 
     /** The boot loader kinds the format names; moducop generates the boot flow for {@link #U_BOOT} only. */
     public enum BootLoader {
-        U_BOOT("u-boot"), GRUB("grub"), BAREBOX("barebox"), SYSTEMD_BOOT("systemd-boot");
+        U_BOOT, GRUB, BAREBOX, SYSTEMD_BOOT;
 
-        private final String id;
-
-        BootLoader(String id) {
-            this.id = id;
-        }
-
+        /** The board file's word: the constant's name in lower case, {@code -} for {@code _}. */
         public String id() {
-            return id;
+            return word(this);
         }
 
         public static BootLoader of(String id) {
-            return java.util.Arrays.stream(values()).filter(b -> b.id.equals(id)).findFirst().orElseThrow();
+            return byWord(values(), id);
         }
     }
 
     /** A QEMU machine boot-test can run the board's own boot flow on (null: none). */
     public enum QemuMachine {
-        VIRT("virt"), RASPI4B("raspi4b");
-
-        private final String id;
-
-        QemuMachine(String id) {
-            this.id = id;
-        }
+        VIRT, RASPI4B;
 
         public String id() {
-            return id;
+            return word(this);
         }
 
         public static QemuMachine of(String id) {
-            return id == null ? null : java.util.Arrays.stream(values()).filter(q -> q.id.equals(id)).findFirst().orElseThrow();
+            return id == null ? null : byWord(values(), id);
         }
+    }
+
+    private static String word(Enum<?> e) {
+        return e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    private static <E extends Enum<E>> E byWord(E[] values, String id) {
+        return java.util.Arrays.stream(values).filter(v -> word(v).equals(id)).findFirst().orElseThrow();
     }
 
     /** The storage before the first partition, in bytes; the first partition starts at {@code size}. */
