@@ -25,15 +25,17 @@ then in local.conf:
 
 and build with `bitbake moducop-image`. The flashable image is
 tmp/deploy/images/${MACHINE}/moducop-image-${MACHINE}.rootfs.wic (with a .wic.bmap for bmaptool).
-[#if layers.machines?filter(m -> m.base.machine == "qemuarm64")?has_content]
-On a machine based on qemuarm64, `runqemu moducop-image nographic` boots that image through
-U-Boot, with U-Boot's environment in moducop-uboot-env-pflash.img (deployed blank).
-[/#if]
-[#if layers.machines?filter(m -> m.base.machine?starts_with("raspberrypi"))?has_content]
-On the Raspberry Pi the image has the board's Bluetooth firmware; its Wi-Fi firmware only once
-local.conf accepts that firmware's licence flag, LICENSE_FLAGS_ACCEPTED += "synaptics-killswitch"
-(see meta-raspberrypi's docs/ipcompliance.md).
-[/#if]
+[#list layers.machines?filter(m -> m.base.runqemu??) as m]
+On [=m.name], `runqemu moducop-image nographic` boots that image through U-Boot, with
+U-Boot's environment in moducop-uboot-env-pflash.img (deployed blank).
+[/#list]
+[#list layers.machines as m]
+[#list m.base.licensedRecommends as r]
+On [=m.name] the image goes without these packages of [=r.recipe]
+    [=r.packages?join(" ")]
+until local.conf accepts its licence flag: LICENSE_FLAGS_ACCEPTED += "[=r.flag]".
+[/#list]
+[/#list]
 
 Machines
 --------
@@ -55,10 +57,10 @@ Boot partition and updates
 --------------------------
 The boot partition is not A/B: RAUC writes root slots only, and what the boot partition holds
 (boot.scr and the board's boot files, IMAGE_BOOT_FILES) stays as it was flashed.
-[#if layers.machines?filter(m -> m.base.machine?starts_with("raspberrypi"))?has_content]
-On the Raspberry Pi these are the firmware, U-Boot, config.txt, the device trees and overlays
-the firmware loads: the kernel of an updated slot boots with that device tree.
-[/#if]
+[#list layers.machines?filter(m -> m.base.deviceTree.source == "firmware" && !m.base.runqemu??) as m]
+On [=m.name] the board's firmware loads the device tree from the boot partition: the kernel of
+an updated slot boots with the device tree flashed with the board.
+[/#list]
 An update must work with the boot files of the devices in the field. Changing them is a
 separate step, and not an atomic one: copy the new files (from tmp/deploy/images/${MACHINE}/)
 to /uboot on the device, leaving uboot.env (the boot counters) alone, run sync, then reboot. A

@@ -3,8 +3,9 @@
 #@DESCRIPTION: [=machine.description]
 [=header]
 
-# moducop-board: the override the layer's bbappends are gated on
-MACHINEOVERRIDES =. "[#list machine.base.machineOverrides as o][=o]:[/#list]moducop-board:"
+# moducop-board: the override the layer's bbappends are gated on[#if machine.base.runqemu??]; moducop-runqemu: runqemu
+# boots this machine (moducop-boot deploys its environment flash)[/#if]
+MACHINEOVERRIDES =. "[#list machine.base.machineOverrides as o][=o]:[/#list][#if machine.base.runqemu??]moducop-runqemu:[/#if]moducop-board:"
 
 # The flashable wic image with its bmap[#if distro.rauc], and the ext4 image RAUC bundles are made from[/#if]. Set
 # before the require, so these defaults win over the base machine's while local.conf still can.
@@ -15,26 +16,26 @@ require conf/machine/[=machine.base.machine].conf
 
 KMACHINE = "[=machine.base.kmachine]"
 [/#if]
-[#if machine.base.machine == "qemuarm64"]
+[#if machine.base.runqemu??]
+[#assign q = machine.base.runqemu]
 
 # runqemu boots the wic image the way the boot flow expects (oe-core scripts/runqemu): U-Boot as
-# -bios, no -kernel; the disk as virtio-blk (U-Boot's "virtio 0", Linux's /dev/vda); U-Boot's
-# environment in the second flash bank, which moducop-boot deploys blank.
-QB_DEFAULT_BIOS ?= "u-boot.bin"
+# -bios, no -kernel; the disk as U-Boot's and Linux's boot device; U-Boot's environment in the
+# second flash bank, which moducop-boot deploys blank.
+QB_DEFAULT_BIOS ?= "[=q.bios]"
 QB_DEFAULT_KERNEL ?= "none"
 QB_DEFAULT_FSTYPE ?= "wic"
-QB_DRIVE_TYPE ?= "/dev/vd"
-QB_MEM ?= "-m 1024"
+QB_DRIVE_TYPE ?= "[=q.driveType]"
+QB_MEM ?= "-m [=q.memoryMib?c]"
 QB_OPT_APPEND:append = " -drive if=pflash,unit=1,format=raw,file=@DEPLOY_DIR_IMAGE@/moducop-uboot-env-pflash.img"
 [/#if]
-[#if machine.base.machine?starts_with("raspberrypi")]
+[#list machine.base.licensedRecommends as r]
 
-# moducop-image installs the board's MACHINE_EXTRA_RRECOMMENDS. meta-raspberrypi's Wi-Fi firmware
-# (linux-firmware-rpidistro) is built only once the build accepts its licence flag,
-# LICENSE_FLAGS_ACCEPTED += "synaptics-killswitch" (meta-raspberrypi docs/ipcompliance.md); until
-# then the image goes without it rather than failing with "Nothing RPROVIDES".
-MACHINE_EXTRA_RRECOMMENDS:remove = "${@'' if any(f in (d.getVar('LICENSE_FLAGS_ACCEPTED') or '').split() for f in ('synaptics-killswitch', 'synaptics-killswitch_linux-firmware-rpidistro')) else 'linux-firmware-rpidistro-bcm43455 linux-firmware-rpidistro-bcm43456'}"
-[/#if]
+# moducop-image installs the board's MACHINE_EXTRA_RRECOMMENDS, but [=r.recipe]
+# is built only once the build accepts its licence flag, LICENSE_FLAGS_ACCEPTED += "[=r.flag]";
+# until then the image goes without these packages rather than failing with "Nothing RPROVIDES".
+MACHINE_EXTRA_RRECOMMENDS:remove = "${@'' if any(f in (d.getVar('LICENSE_FLAGS_ACCEPTED') or '').split() for f in ('[=r.flag]', '[=r.flag]_[=r.recipe]')) else '[=r.packages?join(" ")]'}"
+[/#list]
 [#list machine.base.settings as s]
 [#if s?is_first]
 

@@ -216,12 +216,12 @@ class ReviewFindingsTest {
         assertEquals("good ok", out.get(4), out.toString());
     }
 
-    /** 8: the Pi's firmware, device trees and overlays are on the boot partition, which RAUC does not update. */
+    /** 8: the Pi's firmware, device tree and overlays are on the boot partition, which RAUC does not update. */
     @Test
     void theReadmesSayWhatAnUpdateLeavesOnTheBootPartition() throws IOException {
         String bsp = text("meta-moducop/README");
         assertTrue(bsp.contains("The boot partition is not A/B"), bsp);
-        assertTrue(bsp.contains("config.txt, the device trees and overlays"), bsp);
+        assertTrue(bsp.contains("On moducop-rpi4 the board's firmware loads the device tree from the boot partition"), bsp);
         String ota = Files.readString(Path.of("docs/ota-and-keys.md"));
         assertTrue(ota.contains("The boot partition is not A/B"), ota);
     }
@@ -238,11 +238,12 @@ class ReviewFindingsTest {
                 .matcher(conf);
         assertTrue(m.find(), conf);
         String boot = text(BOOT_RECIPE);
-        assertTrue(boot.contains("do_deploy:append:qemuarm64() {\n"), boot);
+        assertTrue(conf.contains("MACHINEOVERRIDES =. \"qemuarm64:moducop-runqemu:moducop-board:\"\n"), conf);
+        assertTrue(boot.contains("do_deploy:append:moducop-runqemu() {\n"), boot);
         // QEMU's virt machine wants the whole 64 MiB bank; U-Boot's environment is at its start
         assertTrue(boot.contains("head -c 67108864 /dev/zero | tr '\\000' '\\377' > ${DEPLOYDIR}/" + m.group(1) + "\n"), boot);
         for (String other : List.of("moducop-beaglebone", "moducop-rpi4")) {
-            assertFalse(machineConf(other).contains("QB_"), other);
+            assertFalse(machineConf(other).contains("QB_") || machineConf(other).contains("moducop-runqemu"), other);
         }
     }
 

@@ -197,6 +197,30 @@ class BoardFileTest {
     }
 
     @Test
+    void runqemuAndLicenceGatedRecommendsComeFromTheBoardFileNotTheMachineName() throws IOException {
+        SortedMap<String, byte[]> imx = new LayerGenerator().generate(List.of(ProfileLoader.load(IMX)));
+        String plain = text(imx, "meta-moducop/conf/machine/moducop-imx8mp-evk.conf");
+        assertFalse(plain.contains("QB_") || plain.contains("moducop-runqemu") || plain.contains("MACHINE_EXTRA_RRECOMMENDS"), plain);
+
+        String board = imxBoard() + "runqemu: { bios: flash.bin, drive-type: /dev/sd, memory: 2048MiB }\n"
+                + "licensed-recommends:\n  - { flag: commercial, recipe: gpu-blob, packages: [gpu-blob-a, gpu-blob-b] }\n";
+        SortedMap<String, byte[]> out = new LayerGenerator().generate(List.of(ProfileLoader.load(profileWithBoard(tmp.resolve("rq"), board, "wrynose"))));
+        String conf = text(out, "meta-moducop/conf/machine/moducop-own.conf");
+        assertTrue(conf.contains("MACHINEOVERRIDES =. \"imx8mp-lpddr4-evk:moducop-runqemu:moducop-board:\"\n"), conf);
+        assertTrue(conf.contains("QB_DEFAULT_BIOS ?= \"flash.bin\"\nQB_DEFAULT_KERNEL ?= \"none\"\nQB_DEFAULT_FSTYPE ?= \"wic\"\n"
+                + "QB_DRIVE_TYPE ?= \"/dev/sd\"\nQB_MEM ?= \"-m 2048\"\n"), conf);
+        assertTrue(conf.contains("for f in ('commercial', 'commercial_gpu-blob')) else 'gpu-blob-a gpu-blob-b'}\"\n"), conf);
+        assertTrue(text(out, "meta-moducop/recipes-bsp/moducop-boot/moducop-boot.bb").contains("do_deploy:append:moducop-runqemu() {"));
+
+        Cli r = Cli.run("validate", profileWithBoard(tmp.resolve("rq2"),
+                imxBoard() + "runqemu: { bios: u-boot.bin, drive-type: /dev/vd, memory: 64KiB }\n"
+                        + "licensed-recommends: [ { flag: commercial, recipe: gpu-blob, packages: [] } ]\n", "wrynose").toString());
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("runqemu.memory 64KiB must be whole MiB, at least 256MiB"), r.err());
+        assertTrue(r.err().contains("the list of packages is empty"), r.err());
+    }
+
+    @Test
     void schemaBoardPrintsTheBoardContract() {
         Cli r = Cli.run("schema", "--board");
         assertEquals(0, r.exitCode(), r.err());

@@ -27,6 +27,8 @@ public record MachineConfig(
         UBootEnv ubootEnv,
         List<String> bootFilesRemove,
         List<Setting> settings,
+        List<LicensedRecommends> licensedRecommends,
+        Runqemu runqemu,
         QemuMachine qemuMachine) {
 
     /** The boot loader kinds the format names; moducop generates the boot flow for {@link #U_BOOT} only. */
@@ -121,6 +123,14 @@ public record MachineConfig(
     }
 
     public record Setting(String name, String value) {
+    }
+
+    /** MACHINE_EXTRA_RRECOMMENDS built only once local.conf accepts {@code flag} (or {@code flag_recipe}). */
+    public record LicensedRecommends(String flag, String recipe, List<String> packages) {
+    }
+
+    /** oe-core's runqemu settings for the built image; {@code memoryMib} is QB_MEM's {@code -m}. */
+    public record Runqemu(String bios, String driveType, long memoryMib) {
     }
 
     /** The source repositories the board needs on {@code release}, the core first; null when it lists none for it. */

@@ -167,7 +167,34 @@ public final class MachineConfigs {
                 env,
                 t.strings("boot-files-remove"),
                 settings,
+                licensedRecommends(t, errors),
+                runqemu(t, errors),
                 MachineConfig.QemuMachine.of(t.string("qemu-machine")));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<MachineConfig.LicensedRecommends> licensedRecommends(ValidatedTree t, List<Diagnostic> errors) {
+        List<Map<String, Object>> list = (List<Map<String, Object>>) t.get("licensed-recommends");
+        for (int i = 0; i < list.size(); i++) {
+            if (((List<String>) list.get(i).get("packages")).isEmpty()) {
+                errors.add(at(t, "licensed-recommends[" + i + "].packages", "the list of packages is empty",
+                        "name the packages of MACHINE_EXTRA_RRECOMMENDS the licence flag gates, or remove the entry"));
+            }
+        }
+        return list.stream().map(m -> new MachineConfig.LicensedRecommends((String) m.get("flag"), (String) m.get("recipe"),
+                List.copyOf((List<String>) m.get("packages")))).toList();
+    }
+
+    private static MachineConfig.Runqemu runqemu(ValidatedTree t, List<Diagnostic> errors) {
+        if (t.get("runqemu") == null) {
+            return null;
+        }
+        long memory = Size.parse(t.string("runqemu.memory"));
+        if (memory % Size.MIB != 0 || memory < 256 * Size.MIB) {
+            errors.add(at(t, "runqemu.memory", "runqemu.memory " + t.string("runqemu.memory")
+                    + " must be whole MiB, at least 256MiB (QB_MEM's -m counts MiB)", "e.g. 1024MiB"));
+        }
+        return new MachineConfig.Runqemu(t.string("runqemu.bios"), t.string("runqemu.drive-type"), memory / Size.MIB);
     }
 
     /** The raw area, or the default (4 MiB, nothing in it); its images must fit and not overlap. */

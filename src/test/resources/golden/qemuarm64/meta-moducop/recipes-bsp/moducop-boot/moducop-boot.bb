@@ -40,9 +40,9 @@ do_deploy() {
 }
 addtask deploy after do_compile before do_build
 
-# QEMU's virt machine (runqemu, QB_OPT_APPEND in the machine configuration): the second flash bank,
+# A machine runqemu boots (QB_OPT_APPEND in its machine configuration): the second flash bank,
 # where U-Boot keeps its environment. Blank flash, the whole 64 MiB bank QEMU requires; runqemu
 # writes to it as a board writes its flash, and deploying again blanks it.
-do_deploy:append:qemuarm64() {
+do_deploy:append:moducop-runqemu() {
     head -c 67108864 /dev/zero | tr '\000' '\377' > ${DEPLOYDIR}/moducop-uboot-env-pflash.img
 }
