@@ -70,8 +70,8 @@ final class AppBundleCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "%s: %.1f MiB, %s, compatible '%s', version '%s'%n", Diagnostic.escape(m.file().toString()),
                     m.bytes() / 1048576.0, rauc.version(), m.compatible(), m.version());
-            out.printf("  apps: %s (%d images), artifacts of repository '%s'%n", String.join(" ", m.apps()), m.images(),
-                    AppBundle.REPOSITORY);
+            out.printf("  apps: %s (%d image%s), artifacts of repository '%s'%n", String.join(" ", m.apps()), m.images(),
+                    m.images() == 1 ? "" : "s", AppBundle.REPOSITORY);
             return ExitCode.OK;
         } catch (InterruptedException e) {
             throw UserError.of("moducop app-bundle", "interrupted", null, ExitCode.INTERRUPTED);

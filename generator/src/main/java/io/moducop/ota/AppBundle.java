@@ -79,16 +79,28 @@ public final class AppBundle {
             } catch (IOException e) {
                 throw IoFailure.of(e, dir, "cannot create the bundle's work directory");
             }
+            // Ctrl-C ends the JVM without running this thread's finally: the hook removes the work directory then
+            Thread cleanup = new Thread(() -> deleteQuietly(work), "moducop-app-bundle-cleanup");
+            Runtime.getRuntime().addShutdownHook(cleanup);
             try {
                 return build(rauc, work);
             } catch (IOException e) {
                 throw IoFailure.of(e, work, "cannot make the app bundle");
             } finally {
+                deleteQuietly(work);
                 try {
-                    org.apache.commons.io.file.PathUtils.deleteDirectory(work); // removes links, never what they name
-                } catch (IOException e) {
-                    // best effort: the outcome above is what counts
+                    Runtime.getRuntime().removeShutdownHook(cleanup);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running
                 }
+            }
+        }
+
+        private static void deleteQuietly(Path work) {
+            try {
+                org.apache.commons.io.file.PathUtils.deleteDirectory(work); // removes links, never what they name
+            } catch (IOException e) {
+                // best effort: the outcome of the run is what counts
             }
         }
 
