@@ -134,6 +134,7 @@ public final class RaucHost {
                 "--kill-child", "--mount-proc=" + root.resolve("proc"), "--", "sh", "-c", RUN, "sh", root.toString(),
                 work.toAbsolutePath().toString(), key == null ? "" : key.toString(), cert == null ? "" : cert.toString()));
         cmd.addAll(args);
-        return Processes.run(cmd, null, Map.of(), timeout);
+        // the host's TMPDIR or PATH may name directories the tree does not have
+        return Processes.run(cmd, null, Map.of("TMPDIR", "/tmp", "PATH", "/usr/sbin:/usr/bin:/sbin:/bin"), timeout);
     }
 }
