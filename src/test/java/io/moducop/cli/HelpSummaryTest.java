@@ -16,7 +16,7 @@ class HelpSummaryTest {
         assertEquals(0, help.exitCode(), help.err());
         String out = help.out();
         List<String> commands = out.substring(out.indexOf("Commands:\n") + "Commands:\n".length()).lines().toList();
-        assertEquals(List.of("validate", "generate", "schema", "boot-test", "build", "lock", "keys", "fetch", "help"),
+        assertEquals(List.of("validate", "generate", "schema", "boot-test", "build", "lock", "keys", "fetch", "app-bundle", "help"),
                 commands.stream().map(l -> l.trim().split(" ")[0]).toList(), out);
         for (String line : commands) {
             assertTrue(line.matches("  [a-z-]+ +[A-Z].*\\."), "not one complete line: '" + line + "'\n" + out);

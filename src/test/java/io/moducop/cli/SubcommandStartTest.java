@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class SubcommandStartTest {
 
     private static final List<String> COMMANDS = List.of("validate", "generate", "schema", "boot-test", "build", "lock",
-            "keys", "fetch");
+            "keys", "fetch", "app-bundle");
 
     @Test
     void aCommandAloneAndTheWholeTreePrintTheSameUsage() {

@@ -135,6 +135,16 @@ public final class ImageCache {
         return entry(ref, platform, name, download(cache, ref, platform, name, where), true);
     }
 
+    /** Whether the cache names {@code ref} for {@code platform}; fetches nothing (export checks the image's blobs). */
+    public boolean has(ImageRef ref, Platform platform, String where) throws IOException {
+        try {
+            OciLayout cache = new OciLayout(layout());
+            return in(cache, where, ref, () -> cache.ref(name(ref, platform))).isPresent();
+        } catch (IOException e) {
+            throw IoFailure.of(e, dir, "cannot use the image cache");
+        }
+    }
+
     /**
      * The images a board's slot holds: an OCI layout at {@code out} with each image of {@code refs}
      * (already fetched) under its {@link ImageRef#localName}, blobs hard-linked from the cache (or

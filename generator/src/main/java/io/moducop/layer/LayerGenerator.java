@@ -84,6 +84,11 @@ public final class LayerGenerator {
             new Install("moducop-apps", APPS + "files/" + APP + "/compose.yaml", "${datadir}/moducop/apps/" + APP + "/compose.yaml", "0644"),
             new Install("moducop-apps", APPS + "files/" + APP + "/images", "${datadir}/moducop/apps/" + APP + "/images", "0644"));
 
+    /** The generated layer's file {@code name} (compose.yaml, images) of application {@code app}, as {@link #generate} names it. */
+    public static String appFile(String app, String name) {
+        return APPS + "files/" + app + "/" + name;
+    }
+
     /** A systemd unit a recipe enables (SYSTEMD_SERVICE); boot-test's guest enables the same ones. */
     public record EnabledUnit(String recipe, String unit) {
     }
