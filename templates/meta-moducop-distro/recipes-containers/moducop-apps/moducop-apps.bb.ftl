@@ -43,4 +43,5 @@ do_install[vardepsexclude] += "MODUCOP_APPS_OCI"
 FILES:${PN} = "${datadir}/moducop/apps ${libexecdir}/moducop-app-load ${libexecdir}/moducop-app-check \
     ${libexecdir}/moducop-app-prune ${systemd_system_unitdir}/moducop-app@.service"
 SYSTEMD_SERVICE:${PN} = "[=units("moducop-apps")]"
-RDEPENDS:${PN} = "podman podman-compose"
+# tar: RAUC unpacks an app bundle's artifacts with tar --acl --xattrs, which busybox's tar lacks
+RDEPENDS:${PN} = "podman podman-compose[#if distro.rauc] tar[/#if]"

@@ -183,6 +183,10 @@ for dir in $VOLATILE; do
     overlay "$dir" "/var/volatile/overlay$dir"
 done
 persist_clock
+[#if distro.rauc && distro.apps?has_content]
+# RAUC refuses to start when an artifact repository's directory is missing (system.conf [artifacts.apps])
+mkdir -p "$DATA/moducop/app-repo" || log "cannot create $DATA/moducop/app-repo: app bundles cannot be installed"
+[/#if]
 log "slot $slot, data on $DATA, overlays ready"
 
 exec "$REAL_INIT" "$@"

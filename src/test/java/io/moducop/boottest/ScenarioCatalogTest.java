@@ -35,7 +35,7 @@ class ScenarioCatalogTest {
         String help = r.out().replaceAll("\\s+", " ");
         assertTrue(help.contains("Scenarios to run (default: all): " + String.join(", ", ScenarioCatalog.bootFlowIds()) + "."), help);
         assertTrue(help.contains("Scenarios: system-boot, login, containers, mark-good, rauc-install, panic, hang, unhealthy,"
-                + " power-cut, apps (profiles with apps), offline, no-dhcp."), help);
+                + " power-cut, apps (profiles with apps), app-install (profiles with apps), offline, no-dhcp."), help);
     }
 
     @Test

@@ -185,6 +185,47 @@ class SystemScenariosTest {
         }
     }
 
+    /**
+     * An app bundle made by moducop app-bundle (RAUC 1.13 on the host) installed by the guest's RAUC
+     * into the generated system.conf's artifact repository on /data, nothing else changed.
+     */
+    @Order(2)
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    void anAppBundleInstallsIntoTheRepositoryOnDataAndLeavesTheSlotsAlone() throws IOException, InterruptedException {
+        ScenarioResult r = appInstall(false);
+        assertTrue(r.passed(), "app-install: " + r.failures() + " " + r.evidence());
+    }
+
+    /** system.conf without its [artifacts.apps] repository: RAUC has nowhere to put the applications. */
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    void withoutTheArtifactRepositoryAnAppBundleIsRefused() throws IOException, InterruptedException {
+        if (System.getenv("MODUCOP_LONG_BOOT_TESTS") == null) {
+            Assumptions.abort("SKIPPED: set MODUCOP_LONG_BOOT_TESTS=1 (one boot with applications, about 5 minutes idle)");
+        }
+        ScenarioResult r = appInstall(true);
+        assertFalse(r.passed(), "app-install must fail without the artifact repository: " + r);
+        assertTrue(r.failures().stream().anyMatch(f -> f.contains("rauc install of the app bundle succeeded")), r.failures().toString());
+    }
+
+    private ScenarioResult appInstall(boolean withoutRepository) throws IOException, InterruptedException {
+        try (LocalRegistry registry = new LocalRegistry(Files.createDirectories(work.resolve("registry")))) {
+            ImageCache images = new ImageCache(work.resolve("images"), null, false);
+            GeneratedFiles g = withApp(registry, images, 1);
+            if (withoutRepository) {
+                String path = "meta-moducop/dynamic-layers/rauc/recipes-core/rauc/files/moducop-qemuarm64/system.conf";
+                String conf = new String(g.files().get(path), UTF_8);
+                String cut = conf.substring(0, conf.indexOf("\n# App bundles"));
+                assertFalse(cut.contains("[artifacts."), "the mutation must remove the repository");
+                g = g.withFile(path, (cut + "\n").getBytes(UTF_8));
+            }
+            ScenarioResult r = new SystemScenarios(assets, g, work.resolve("bt"), images).run(List.of("app-install"), 1).get(0);
+            System.out.println((withoutRepository ? "without the artifact repository: " : "") + r);
+            return r;
+        }
+    }
+
     private static final String APPS = "meta-moducop-distro/recipes-containers/moducop-apps/files/";
 
     /**

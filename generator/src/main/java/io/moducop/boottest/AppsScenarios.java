@@ -98,6 +98,74 @@ final class AppsScenarios extends ScenarioGroup {
         return finish(s, d);
     }
 
+    /**
+     * An app bundle as {@code moducop app-bundle} makes it (RAUC 1.13 from the host's trixie tree,
+     * boot-test's development keys), installed by the guest's RAUC into the artifact repository the
+     * generated system.conf names; then one signed under another CA.
+     */
+    ScenarioResult appInstall(Device d) throws IOException, InterruptedException {
+        List<io.moducop.apps.App> apps = gen.profile().apps();
+        Scenario s = new Scenario("app-install", "rauc install of an app bundle: the applications land in the apps repository on"
+                + " /data, the root slots and the boot environment stay as they were; a bundle from another CA is refused");
+        if (apps.isEmpty()) {
+            s.expect(false, "the profile declares applications", "no apps: in the profile");
+            return finish(s, d);
+        }
+        d.build();
+        io.moducop.ota.RaucHost rauc = io.moducop.ota.RaucHost.prepare(io.moducop.ota.RaucHost.defaultDir());
+        io.moducop.apps.Platform platform = io.moducop.apps.Platform.parse(gen.profile().base().containerPlatform());
+        Path keys = work.resolve("keys");
+        Path otherKeys = work.resolve("other-keys");
+        synchronized (AppsScenarios.class) {
+            if (!Files.exists(otherKeys.resolve(io.moducop.ota.DevelopmentKeys.SIGNING_CERT))) {
+                io.moducop.ota.DevelopmentKeys.create(otherKeys, "Somebody Else");
+            }
+        }
+        byte[] keyring = Files.readAllBytes(keys.resolve(io.moducop.ota.DevelopmentKeys.CA_CERT));
+        byte[] otherKeyring = Files.readAllBytes(otherKeys.resolve(io.moducop.ota.DevelopmentKeys.CA_CERT));
+        long t0 = System.nanoTime();
+        io.moducop.ota.AppBundle.Made made = appBundle(keys, keyring, platform, d.share.resolve("apps.raucb")).make(rauc);
+        appBundle(otherKeys, otherKeyring, platform, d.share.resolve("other-ca-apps.raucb")).make(rauc);
+        s.evidence.add(String.format(java.util.Locale.ROOT, "app bundles made on the host with %s in %.0f s: %d bytes, %s, version %s",
+                rauc.version(), (System.nanoTime() - t0) / 1e9, made.bytes(), String.join(" ", made.apps()), made.version()));
+        StringBuilder expected = new StringBuilder();
+        for (io.moducop.apps.App a : apps) {
+            expected.append(a.name()).append('\n');
+        }
+        d.share("app-names", expected.toString().getBytes(StandardCharsets.UTF_8));
+        d.share("slot-devices", (String.join("\n", gen.installed("system.conf").lines().filter(l -> l.startsWith("device="))
+                .map(l -> l.substring("device=".length())).toList()) + "\n").getBytes(StandardCharsets.UTF_8));
+        d.taskResource("app-install.sh");
+        BootConsole c = d.boot(s);
+        sys.expectSystemUp(s, c, "A");
+        s.expect(task(c, "other-CA app bundle: rauc install exit 1"), "an app bundle signed under another CA is refused",
+                taskLine(c, "other-CA app bundle"));
+        s.expect(task(c, "repository after refused bundle: empty"), "and installs nothing", taskLine(c, "repository after refused bundle"));
+        s.expect(task(c, "apps bundle install: rauc install exit 0"), "rauc install of the app bundle succeeded",
+                taskLine(c, "apps bundle install:"));
+        for (io.moducop.apps.App a : apps) {
+            s.expect(task(c, "artifact " + a.name() + ": link to .artifact-"), a.name() + " is an artifact of the apps repository"
+                    + " (a link to its content-addressed directory)", taskLine(c, "artifact " + a.name() + ":"));
+            s.expect(task(c, "artifact " + a.name() + " compose.yaml: same as the slot's"),
+                    a.name() + "'s compose file is the profile's (the slot's copy)", taskLine(c, "artifact " + a.name() + " compose.yaml:"));
+            int pinned = a.compose().images().size();
+            s.expect(task(c, "artifact " + a.name() + " images: " + pinned + " manifests"), a.name() + "'s OCI layout has its "
+                    + pinned + " pinned image(s)", taskLine(c, "artifact " + a.name() + " images:"));
+        }
+        s.expect(task(c, "env after app bundle: BOOT_ORDER=A B"), "the boot environment is unchanged (no slot switch, no reboot)",
+                taskLine(c, "env after app bundle"));
+        s.expect(task(c, "root slots after app bundle: unchanged"), "neither root slot was written",
+                taskLine(c, "root slots after app bundle"));
+        return finish(s, d);
+    }
+
+    private io.moducop.ota.AppBundle.Plan appBundle(Path keys, byte[] keyring, io.moducop.apps.Platform platform, Path out) {
+        return new io.moducop.ota.AppBundle.Plan(gen.profile(), sys.images, platform,
+                new io.moducop.bitbake.RaucSigning(keys.resolve(io.moducop.ota.DevelopmentKeys.SIGNING_KEY),
+                        keys.resolve(io.moducop.ota.DevelopmentKeys.SIGNING_CERT), keys),
+                keyring, "boottest-apps", out);
+    }
+
     static List<String> ports(List<io.moducop.apps.App> apps) {
         return apps.stream().flatMap(a -> a.compose().services().stream()).flatMap(v -> v.ports().stream())
                 .map(p -> p.replaceFirst("/(tcp|udp)$", "").split(":")).map(f -> f[f.length - 2]).toList();

@@ -56,7 +56,7 @@ public final class SystemScenarios {
     final DiskBuilder disks;
     private final VirtBoard board;
     private final byte[] keyring;
-    private final ImageCache images;
+    final ImageCache images;
     private final BootScenarios boot;
     private final AppsScenarios apps;
     private final NetworkScenarios network;
@@ -211,6 +211,7 @@ public final class SystemScenarios {
             case NO_DHCP -> network.unplugged(device(dir, gen), id, Qemu.Network.NO_DHCP, 1);
             case CONTAINERS -> apps.containers(device(dir, gen));
             case APPS -> apps.apps(device(dir, gen));
+            case APP_INSTALL -> apps.appInstall(device(dir, gen));
             case RAUC_INSTALL -> rauc.raucInstall(device(dir, gen));
             case POWER_CUT -> powerCut.powerCut(dir);
         };

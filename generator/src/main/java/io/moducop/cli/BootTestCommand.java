@@ -117,7 +117,7 @@ final class BootTestCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         List<String> ids = scenarios.isEmpty() ? known : scenarios;
         if (system && scenarios.isEmpty() && profile.apps().isEmpty()) {
-            ids = ids.stream().filter(i -> !i.equals(SystemScenario.APPS.id())).toList();
+            ids = ids.stream().filter(i -> SystemScenario.of(i).map(x -> x.only() == null).orElse(true)).toList();
         }
         List<ScenarioResult> results;
         Path workDir = work.resolve(system ? machine + "-system" : machine);

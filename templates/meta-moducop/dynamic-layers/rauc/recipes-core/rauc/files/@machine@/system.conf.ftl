@@ -20,3 +20,11 @@ bootname=A
 device=[=machine.device(machine.slotB)]
 type=ext4
 bootname=B
+[#if distro.apps?has_content]
+
+# App bundles (moducop app-bundle) install each application as an artifact of this repository
+# (RAUC 1.13 or later); moducop-init creates the directory on /data before rauc.service starts.
+[artifacts.apps]
+path=/data/moducop/app-repo
+type=trees
+[/#if]

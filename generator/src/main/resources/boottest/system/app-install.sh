@@ -1,0 +1,30 @@
+# boot-test --system, app-install scenario, in slot A: an app bundle from another CA, then the real one
+repo=/data/moducop/app-repo
+# the first 4 MiB of each root slot (superblock, group descriptors): rauc writing a slot rewrites them
+slots() { while read -r d; do head -c 4194304 "$d" | sha256sum | cut -c1-16; done < /run/boottest/slot-devices | tr '\n' ' '; }
+before=$(slots)
+rauc install /run/boottest/other-ca-apps.raucb > /run/boottest/other-ca.log 2>&1
+echo "other-CA app bundle: rauc install exit $?: $(grep -iE 'error|fail|signature' /run/boottest/other-ca.log | tail -n 1)"
+if [ -z "$(ls -A "$repo" 2>&1)" ]; then echo "repository after refused bundle: empty"; else echo "repository after refused bundle: $(ls -A "$repo" | tr '\n' ' ')"; fi
+start=$(cut -d' ' -f1 /proc/uptime)
+rauc install /run/boottest/apps.raucb > /run/boottest/apps.log 2>&1
+rc=$?
+echo "apps bundle install: rauc install exit $rc after $(awk -v s="$start" '{ printf "%.0f", $1 - s }' /proc/uptime) s: $(tail -n 1 /run/boottest/apps.log)"
+while read -r app; do
+    link=$(readlink "$repo/$app")
+    case $link in
+        .artifact-*) echo "artifact $app: link to $link" ;;
+        *) echo "artifact $app: no link ($(ls -la "$repo" 2>&1 | tr '\n' ' '))" ;;
+    esac
+    if cmp -s "$repo/$app/compose.yaml" "/usr/share/moducop/apps/$app/compose.yaml"; then
+        echo "artifact $app compose.yaml: same as the slot's"
+    else
+        echo "artifact $app compose.yaml: differs or missing"
+    fi
+    echo "artifact $app images: $(grep -o '"digest"' "$repo/$app/oci/index.json" 2>/dev/null | wc -l) manifests"
+done < /run/boottest/app-names
+echo "repository: $(du -sk "$repo" | cut -f1) KiB on $(df --output=source "$repo" | tail -n 1)"
+echo "env after app bundle: $(fw_printenv BOOT_ORDER 2>&1 | tr '\n' ' ')"
+if [ "$(slots)" = "$before" ]; then echo "root slots after app bundle: unchanged"; else echo "root slots after app bundle: changed ($before -> $(slots))"; fi
+rauc status > /run/boottest/status.log 2>&1; grep -iE "artifact|apps" /run/boottest/status.log | head -n 5 | sed 's/^/rauc status: /'
+sync
