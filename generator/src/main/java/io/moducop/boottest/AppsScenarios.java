@@ -115,12 +115,7 @@ final class AppsScenarios extends ScenarioGroup {
         io.moducop.ota.RaucHost rauc = io.moducop.ota.RaucHost.prepare(io.moducop.ota.RaucHost.defaultDir());
         io.moducop.apps.Platform platform = io.moducop.apps.Platform.parse(gen.profile().base().containerPlatform());
         Path keys = work.resolve("keys");
-        Path otherKeys = work.resolve("other-keys");
-        synchronized (AppsScenarios.class) {
-            if (!Files.exists(otherKeys.resolve(io.moducop.ota.DevelopmentKeys.SIGNING_CERT))) {
-                io.moducop.ota.DevelopmentKeys.create(otherKeys, "Somebody Else");
-            }
-        }
+        Path otherKeys = sys.otherCaKeys();
         byte[] keyring = Files.readAllBytes(keys.resolve(io.moducop.ota.DevelopmentKeys.CA_CERT));
         byte[] otherKeyring = Files.readAllBytes(otherKeys.resolve(io.moducop.ota.DevelopmentKeys.CA_CERT));
         long t0 = System.nanoTime();
@@ -128,13 +123,9 @@ final class AppsScenarios extends ScenarioGroup {
         appBundle(otherKeys, otherKeyring, platform, d.share.resolve("other-ca-apps.raucb")).make(rauc);
         s.evidence.add(String.format(java.util.Locale.ROOT, "app bundles made on the host with %s in %.0f s: %d bytes, %s, version %s",
                 rauc.version(), (System.nanoTime() - t0) / 1e9, made.bytes(), String.join(" ", made.apps()), made.version()));
-        StringBuilder expected = new StringBuilder();
-        for (io.moducop.apps.App a : apps) {
-            expected.append(a.name()).append('\n');
-        }
-        d.share("app-names", expected.toString().getBytes(StandardCharsets.UTF_8));
-        d.share("slot-devices", (String.join("\n", gen.installed("system.conf").lines().filter(l -> l.startsWith("device="))
-                .map(l -> l.substring("device=".length())).toList()) + "\n").getBytes(StandardCharsets.UTF_8));
+        d.share("app-names", apps.stream().map(a -> a.name() + "\n").collect(java.util.stream.Collectors.joining())
+                .getBytes(StandardCharsets.UTF_8));
+        d.share("slot-devices", (sys.partition("rootA") + "\n" + sys.partition("rootB") + "\n").getBytes(StandardCharsets.UTF_8));
         d.taskResource("app-install.sh");
         BootConsole c = d.boot(s);
         sys.expectSystemUp(s, c, "A");

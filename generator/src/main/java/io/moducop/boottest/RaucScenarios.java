@@ -59,10 +59,7 @@ final class RaucScenarios extends ScenarioGroup {
                 + " seeded from A and is marked good; a bundle from another CA is refused and changes nothing");
         d.build();
         long t0 = System.nanoTime();
-        Path otherKeys = work.resolve("other-keys");
-        if (!Files.exists(otherKeys.resolve(io.moducop.ota.DevelopmentKeys.SIGNING_CERT))) {
-            io.moducop.ota.DevelopmentKeys.create(otherKeys, "Somebody Else");
-        }
+        Path otherKeys = sys.otherCaKeys();
         updateBundle(d);
         // refused on its signature before its image is read: a small one will do
         Path small = d.dir.resolve("small-rootfs.ext4");

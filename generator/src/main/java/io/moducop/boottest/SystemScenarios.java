@@ -347,11 +347,25 @@ public final class SystemScenarios {
     }
 
     String bootDev() {
-        return gen.profile().base().linuxPartition(gen.profile().layout().part("boot").number());
+        return partition("boot");
+    }
+
+    /** The Linux device of partition {@code name} (boot, rootA, rootB, data) of this profile's disk. */
+    String partition(String name) {
+        return gen.profile().base().linuxPartition(gen.profile().layout().part(name).number());
+    }
+
+    /** Development keys of a CA the guest does not trust, made once per work directory: what "another CA" signs with. */
+    synchronized Path otherCaKeys() throws IOException, InterruptedException {
+        Path keys = work.resolve("other-keys");
+        if (!Files.exists(keys.resolve(io.moducop.ota.DevelopmentKeys.SIGNING_CERT))) {
+            io.moducop.ota.DevelopmentKeys.create(keys, "Somebody Else");
+        }
+        return keys;
     }
 
     String dataDev() {
-        return gen.profile().base().linuxPartition(gen.profile().layout().part("data").number());
+        return partition("data");
     }
 
     /** The checks every good boot of the real userland passes. */
