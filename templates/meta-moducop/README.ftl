@@ -2,10 +2,14 @@ meta-moducop
 ============
 [=header]
 
-ModuCop board support: [#list layers.machines as x][=x.name] ([=x.base.name])[#sep], [/#list]. Each machine boots
-U-Boot's boot.scr from the boot partition, which picks root slot A or B with boot counting and
-falls back to the other slot when a slot stops coming up. The root file system is read-only;
-configuration, container images and volumes live on the data partition.
+ModuCop board support: [#list layers.machines as x][=x.name] ([=x.base.name])[#sep], [/#list]. On
+each machine the boot loader runs ModuCop's boot flow, which picks root slot A or B with boot
+counting and falls back to the other slot when a slot stops coming up:
+[#list layers.bootLoaders() as l]
+[#include "/templates/boot/" + l.id() + "/include/README-intro.ftl"]
+[/#list]
+The root file system is read-only; configuration, container images and volumes live on the data
+partition.
 
 Dependencies
 ------------
@@ -46,26 +50,17 @@ Machines
 [#list x.partitionTable() as row]
   [=row.number]  [=row.name?right_pad(5)]  [=row.start?right_pad(10)]  [=row.size?right_pad(10)]  [=row.content]
 [/#list]
-  U-Boot environment: [=x.env.device] at [=x.env.offset], [=x.env.size] bytes
+[#include x.bootInclude("README-machine.ftl")]
 
 [/#list]
 Why rootB is a copy of rootA: an empty rootB would leave the device with a single bootable slot
 until the first update, and the fallback the boot script promises would land on nothing. Both
 slots hold the same image from the factory; the first update overwrites the inactive one.
 
-Boot partition and updates
---------------------------
-The boot partition is not A/B: RAUC writes root slots only, and what the boot partition holds
-(boot.scr and the board's boot files, IMAGE_BOOT_FILES) stays as it was flashed.
-[#list layers.machines?filter(m -> m.base.deviceTree.source == "firmware" && !m.base.runqemu??) as m]
-On [=m.name] the board's firmware loads the device tree from the boot partition: the kernel of
-an updated slot boots with the device tree flashed with the board.
-[/#list]
-An update must work with the boot files of the devices in the field. Changing them is a
-separate step, and not an atomic one: copy the new files (from tmp/deploy/images/${MACHINE}/)
-to /uboot on the device, leaving uboot.env (the boot counters) alone, run sync, then reboot. A
-power cut during the copy can leave the board unbootable until the card is flashed again.
+[#list layers.bootLoaders() as l]
+[#include "/templates/boot/" + l.id() + "/include/README-updates.ftl"]
 
+[/#list]
 Maintainer
 ----------
 ModuCop BSP team <bsp@moducop.io>

@@ -3,9 +3,11 @@
 #@DESCRIPTION: [=machine.description]
 [=header]
 
+[#assign loader = machine.base.bootLoader]
 # moducop-board: the override the layer's bbappends are gated on[#if machine.base.runqemu??]; moducop-runqemu: runqemu
-# boots this machine (moducop-boot deploys its environment flash)[/#if]
-MACHINEOVERRIDES =. "[#list machine.base.machineOverrides as o][=o]:[/#list][#if machine.base.runqemu??]moducop-runqemu:[/#if]moducop-board:"
+# boots this machine (moducop-boot deploys its environment flash)[/#if][#if loader.override()??]; [=loader.override()]: the
+# override its boot flow's recipe ([=loader.recipe()]) is built for[/#if]
+MACHINEOVERRIDES =. "[#list machine.base.machineOverrides as o][=o]:[/#list][#if machine.base.runqemu??]moducop-runqemu:[/#if][#if loader.override()??][=loader.override()]:[/#if]moducop-board:"
 
 # The flashable wic image with its bmap[#if distro.rauc], and the ext4 image RAUC bundles are made from[/#if]. Set
 # before the require, so these defaults win over the base machine's while local.conf still can.
@@ -43,16 +45,7 @@ MACHINE_EXTRA_RRECOMMENDS:remove = "${@'' if any(f in (d.getVar('LICENSE_FLAGS_A
 [=s.name] = "[=s.value]"
 [/#list]
 
-# The kernel and its device tree live in each root slot, so an update replaces them too.
-MACHINE_ESSENTIAL_EXTRA_RDEPENDS += "kernel-image[#if machine.base.deviceTree.fromFile()] kernel-devicetree[/#if] moducop-boot"
-EXTRA_IMAGEDEPENDS += "virtual/bootloader moducop-boot"
-
-WKS_FILE = "[=machine.name].wks"
-[#if machine.base.bootFilesRemove?has_content]
-IMAGE_BOOT_FILES:remove = "[#list machine.base.bootFilesRemove as f][=f][#sep] [/#list]"
-[/#if]
-IMAGE_BOOT_FILES:append = " moducop-boot.scr;boot.scr"
-do_image_wic[depends] += "moducop-boot:do_deploy"
+[#include machine.bootInclude("machine.conf.ftl")]
 [#list machine.base.rawArea.images as img]
 do_image_wic[depends] += "[=img.recipe]:do_deploy"
 [/#list]

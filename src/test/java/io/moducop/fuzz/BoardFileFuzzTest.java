@@ -96,11 +96,18 @@ class BoardFileFuzzTest {
     /** Every string of the board that templates use. */
     private static void assertClean(MachineConfig b, String where) {
         List<String> values = new ArrayList<>(List.of(b.machine(), b.name(), b.console(), b.containerPlatform(),
-                b.kernel().image(), b.kernel().bootCommand(), b.kernel().recipe(), b.deviceTree().source(),
-                b.deviceTree().address(), b.uboot().interfaceName(), b.uboot().arch(), b.linuxPartitionPrefix(),
-                b.ubootEnv().device(), b.ubootEnv().offset(), b.ubootEnv().size()));
-        for (String s : new String[] {b.kmachine(), b.kernel().layer(), b.deviceTree().file(), b.ubootEnv().sectorSize(),
-                b.ubootEnv().bootMount(), b.ubootEnv().redundantDevice(), b.ubootEnv().redundantOffset()}) {
+                b.kernel().image(), b.kernel().recipe(), b.linuxPartitionPrefix()));
+        List<String> optional = new ArrayList<>(java.util.Arrays.asList(b.kmachine(), b.kernel().layer(), b.kernel().bootCommand()));
+        if (b.bootLoader() == MachineConfig.BootLoader.U_BOOT) {
+            values.addAll(List.of(b.deviceTree().source(), b.deviceTree().address(), b.uboot().interfaceName(), b.uboot().arch(),
+                    b.ubootEnv().device(), b.ubootEnv().offset(), b.ubootEnv().size()));
+            optional.addAll(java.util.Arrays.asList(b.deviceTree().file(), b.ubootEnv().sectorSize(), b.ubootEnv().bootMount(),
+                    b.ubootEnv().redundantDevice(), b.ubootEnv().redundantOffset()));
+        } else {
+            assertTrue(b.deviceTree() == null && b.uboot() == null && b.ubootEnv() == null && b.kernel().bootCommand() == null,
+                    where + "\na " + b.bootLoader().id() + " board kept U-Boot's settings");
+        }
+        for (String s : optional) {
             if (s != null) {
                 values.add(s);
             }

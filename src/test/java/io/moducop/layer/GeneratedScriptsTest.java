@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The generated shell scripts and U-Boot scripts checked by the real tools. */
+/** The generated shell scripts, U-Boot scripts and grub.cfg checked by the real tools. */
 class GeneratedScriptsTest {
 
     @TempDir
@@ -63,5 +63,40 @@ class GeneratedScriptsTest {
             HostTools.Result info = HostTools.run(List.of("mkimage", "-l", scr.toString()));
             assertTrue(info.output().contains("Linux Script"), info.output());
         }
+    }
+
+    @Test
+    void grubCfgPassesGrubScriptCheck() throws IOException {
+        HostTools.require("grub-script-check", "grub-common");
+        Path out = generate(List.of(ProfileLoader.load(Path.of("profiles/genericx86-64.yaml"))));
+        Path cfg = out.resolve("meta-moducop/recipes-bsp/moducop-grub/files/moducop-x86-64/grub.cfg");
+        HostTools.Result r = HostTools.run(List.of("grub-script-check", cfg.toString()));
+        assertEquals(0, r.exitCode(), r.output());
+        // the checker reads the file: one if without its fi fails
+        Path broken = tmp.resolve("broken.cfg");
+        Files.writeString(broken, Files.readString(cfg).replaceFirst("(?m)^fi$", ""));
+        assertEquals(1, HostTools.run(List.of("grub-script-check", broken.toString())).exitCode());
+    }
+
+    @Test
+    void aGrubBoardBesideUBootBoardsChangesNoneOfTheirFiles() throws IOException {
+        Path alone = generateAll();
+        Path mixed = generate(List.of(
+                ProfileLoader.load(Path.of("profiles/qemuarm64.yaml")),
+                ProfileLoader.load(Path.of("profiles/beaglebone-yocto.yaml")),
+                ProfileLoader.load(Path.of("profiles/raspberrypi4-64.yaml")),
+                ProfileLoader.load(Path.of("profiles/genericx86-64.yaml"))));
+        List<String> before;
+        try (var s = Files.walk(alone.resolve("meta-moducop"))) {
+            before = s.filter(Files::isRegularFile).map(p -> alone.relativize(p).toString()).sorted().toList();
+        }
+        for (String f : before) {
+            if (!f.equals("meta-moducop/README")) {
+                assertEquals(Files.readString(alone.resolve(f)), Files.readString(mixed.resolve(f)), f);
+            }
+        }
+        assertTrue(Files.exists(mixed.resolve("meta-moducop/recipes-bsp/moducop-grub/moducop-grub.bb")));
+        assertTrue(Files.exists(mixed.resolve("meta-moducop/recipes-bsp/moducop-boot/moducop-boot.bb")));
+        assertTrue(Files.notExists(alone.resolve("meta-moducop/recipes-bsp/moducop-grub")));
     }
 }

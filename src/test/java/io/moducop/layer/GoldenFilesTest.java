@@ -25,7 +25,7 @@ class GoldenFilesTest {
     private static final Path GOLDEN = Path.of("src/test/resources/golden");
 
     @ParameterizedTest
-    @ValueSource(strings = {"qemuarm64", "beaglebone-yocto", "raspberrypi4-64", "scarthgap/qemuarm64"})
+    @ValueSource(strings = {"qemuarm64", "beaglebone-yocto", "raspberrypi4-64", "genericx86-64", "scarthgap/qemuarm64"})
     void generatedLayersMatchTheGoldenFiles(String profile) throws IOException {
         SortedMap<String, byte[]> files = new LayerGenerator().generate(
                 List.of(ProfileLoader.load(Path.of("profiles", profile + ".yaml"))));

@@ -135,11 +135,39 @@ class BoardFileTest {
 
     @Test
     void aBoardWithAnotherBootLoaderIsRefusedSayingWhatIsMissing() throws IOException {
+        Path p = profileWithBoard(tmp.resolve("barebox"), imxBoard().replace("boot-loader: u-boot", "boot-loader: barebox"), "wrynose");
+        Cli r = Cli.run("validate", p.toString());
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("moducop cannot serve a barebox board yet: it generates the boot flow"), r.err());
+        assertTrue(r.err().contains("for u-boot and grub only"), r.err());
+    }
+
+    @Test
+    void aGrubBoardWithUBootsKeysIsRefusedAtEachOfThem() throws IOException {
         Path p = profileWithBoard(tmp.resolve("grub"), imxBoard().replace("boot-loader: u-boot", "boot-loader: grub"), "wrynose");
         Cli r = Cli.run("validate", p.toString());
         assertEquals(2, r.exitCode(), r.err());
-        assertTrue(r.err().contains("moducop cannot serve a grub board yet: it generates the boot flow"), r.err());
-        assertTrue(r.err().contains("for U-Boot only"), r.err());
+        for (String key : List.of("u-boot", "u-boot-env", "device-tree", "kernel.boot-command")) {
+            assertTrue(r.err().contains(": " + key + " is U-Boot's, and this board boots with grub"), r.err());
+        }
+    }
+
+    @Test
+    void aUBootBoardWithoutItsKeysIsRefused() throws IOException {
+        Path p = profileWithBoard(tmp.resolve("nouboot"), imxBoard().replaceAll("(?m)^u-boot: .*\n", ""), "wrynose");
+        Cli r = Cli.run("validate", p.toString());
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("missing key 'u-boot': a u-boot board needs it for the boot script"), r.err());
+    }
+
+    @Test
+    void aGrubBoardNeedsRauc() throws IOException {
+        Path p = tmp.resolve("norauc/p.yaml");
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, "board:\n  name: moducop-x\n  base: genericx86-64\nota: { client: none }\n");
+        Cli r = Cli.run("validate", p.toString());
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("p.yaml:4:16: a grub board marks a healthy slot good through RAUC's grub backend"), r.err());
     }
 
     @Test

@@ -1,6 +1,6 @@
 [=header]
-# The RAUC system configuration of each ModuCop machine (files/<machine>/): its slots, U-Boot as
-# the bootloader, and the keyring bundles are verified against. The slots differ per machine.
+# The RAUC system configuration of each ModuCop machine (files/<machine>/): its slots, its boot
+# loader, and the keyring bundles are verified against. The slots differ per machine.
 FILESEXTRAPATHS:prepend:moducop-board := "${THISDIR}/files:"
 PACKAGE_ARCH:moducop-board = "${MACHINE_ARCH}"
 

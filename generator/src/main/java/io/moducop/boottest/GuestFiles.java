@@ -79,7 +79,7 @@ public final class GuestFiles {
             action.put(p.pkg(), p.action());
             services.computeIfAbsent(p.pkg(), k -> new LinkedHashSet<>()).addAll(p.services());
         }
-        for (LayerGenerator.EnabledUnit u : LayerGenerator.enabledUnits(gen.layers().model().distro())) {
+        for (LayerGenerator.EnabledUnit u : LayerGenerator.enabledUnits(gen.layers().model().distro(), gen.profile().base().bootLoader())) {
             action.putIfAbsent(u.recipe(), "enable");
             services.computeIfAbsent(u.recipe(), k -> new LinkedHashSet<>()).add(u.unit());
         }

@@ -7,6 +7,8 @@ import java.util.Map;
  * A base board (machine-config.schema.json): the upstream MACHINE and what the boot flow needs to
  * know. A built-in one from machine-configs/ or a profile's own board file, read by the same code
  * ({@link MachineConfigs}); {@code id} is the built-in name or the file as the profile names it.
+ * {@code deviceTree}, {@code uboot}, {@code ubootEnv} and the kernel's boot command are U-Boot's:
+ * null on a board another boot loader boots.
  */
 public record MachineConfig(
         String id,
@@ -31,17 +33,66 @@ public record MachineConfig(
         Runqemu runqemu,
         QemuMachine qemuMachine) {
 
-    /** The boot loader kinds the format names; moducop generates the boot flow for {@link #U_BOOT} only. */
+    /**
+     * The boot loader kinds the format names. The one place that decides what each boot flow is:
+     * moducop generates one (templates/boot/ID/: the recipe {@code recipe}, its files and the
+     * fragments the shared templates include) for those with a recipe; {@code mountUnit} mounts the
+     * partition that holds the flow's state, {@code override} is the machine override the flow's recipe
+     * is compatible with (null: moducop-board, which every machine has).
+     */
     public enum BootLoader {
-        U_BOOT, GRUB, BAREBOX, SYSTEMD_BOOT;
+        /** boot.scr with RAUC's U-Boot variables (BOOT_ORDER, BOOT_x_LEFT); the boot partition on /uboot. */
+        U_BOOT("moducop-boot", "uboot.mount", null, "vfat: boot.scr and the board's boot files"),
+        /** grub.cfg and grubenv with RAUC's GRUB variables (ORDER, x_OK, x_TRY); the EFI system partition on /efi. */
+        GRUB("moducop-grub", "efi.mount", "moducop-grub", "vfat, EFI system partition: GRUB, grub.cfg, grubenv"),
+        BAREBOX(null, null, null, null),
+        SYSTEMD_BOOT(null, null, null, null);
+
+        private final String recipe;
+        private final String mountUnit;
+        private final String override;
+        private final String bootPartition;
+
+        BootLoader(String recipe, String mountUnit, String override, String bootPartition) {
+            this.recipe = recipe;
+            this.mountUnit = mountUnit;
+            this.override = override;
+            this.bootPartition = bootPartition;
+        }
+
+        /** What the boot partition holds, for the layer's README. */
+        public String bootPartition() {
+            return bootPartition;
+        }
 
         /** The board file's word: the constant's name in lower case, {@code -} for {@code _}. */
         public String id() {
             return word(this);
         }
 
+        public String recipe() {
+            return recipe;
+        }
+
+        public String mountUnit() {
+            return mountUnit;
+        }
+
+        public String override() {
+            return override;
+        }
+
+        /** moducop generates a boot flow for it. */
+        public boolean served() {
+            return recipe != null;
+        }
+
         public static BootLoader of(String id) {
             return byWord(values(), id);
+        }
+
+        public static List<BootLoader> servedOnes() {
+            return java.util.Arrays.stream(values()).filter(BootLoader::served).toList();
         }
     }
 

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -118,11 +119,31 @@ public final class MachineConfigs {
                 .toList();
 
         MachineConfig.BootLoader loader = MachineConfig.BootLoader.of(t.string("boot-loader"));
-        if (loader != MachineConfig.BootLoader.U_BOOT) {
+        if (!loader.served()) {
             errors.add(at(t, "boot-loader", "moducop cannot serve a " + loader.id() + " board yet: it generates the boot flow"
-                    + " (A/B choice with boot counting, the environment tool's fw_env.config, the boot partition's script)"
-                    + " for U-Boot only, and has none of these for " + loader.id(),
-                    "use a board whose boot loader is U-Boot (boot-loader: u-boot)"));
+                    + " (A/B choice with boot counting, its environment, the partition that holds it) for "
+                    + MachineConfig.BootLoader.servedOnes().stream().map(MachineConfig.BootLoader::id).collect(Collectors.joining(" and "))
+                    + " only, and has none of these for " + loader.id(),
+                    "use a board whose boot loader is one of these"));
+        }
+        boolean uboot = loader == MachineConfig.BootLoader.U_BOOT;
+        for (String key : List.of("u-boot", "u-boot-env", "device-tree", "kernel.boot-command")) {
+            if (uboot && t.get(key) == null) {
+                String parent = key.contains(".") ? key.substring(0, key.indexOf('.')) : null;
+                String name = key.substring(key.indexOf('.') + 1);
+                errors.add(at(t, parent == null ? "boot-loader" : parent, "missing key '" + name + "'" + (parent == null ? "" : " in " + parent)
+                        + ": a u-boot board needs it for the boot script", "./moducop schema --board shows what it holds"));
+            } else if (!uboot && t.get(key) != null) {
+                errors.add(at(t, key, key + " is U-Boot's, and this board boots with " + loader.id(),
+                        "remove " + key + ", or set boot-loader: u-boot"));
+            }
+        }
+        if (!uboot && t.get("runqemu") != null) {
+            errors.add(at(t, "runqemu", "runqemu boots U-Boot as -bios with its environment in flash, and this board boots with "
+                    + loader.id(), "remove runqemu"));
+        }
+        if (!errors.isEmpty()) {
+            return null;
         }
 
         String recipe = t.string("kernel.recipe");
@@ -136,15 +157,17 @@ public final class MachineConfigs {
                     "remove kernel.layer"));
         }
 
-        MachineConfig.UBootEnv env = new MachineConfig.UBootEnv(t.string("u-boot-env.device"), t.string("u-boot-env.offset"),
+        MachineConfig.UBootEnv env = uboot ? new MachineConfig.UBootEnv(t.string("u-boot-env.device"), t.string("u-boot-env.offset"),
                 t.string("u-boot-env.size"), t.string("u-boot-env.sector-size"), t.string("u-boot-env.boot-mount"),
                 t.get("u-boot-env.redundant") == null ? null
                         : t.string("u-boot-env.redundant.device") != null ? t.string("u-boot-env.redundant.device")
                         : t.string("u-boot-env.device"),
-                t.string("u-boot-env.redundant.offset"));
+                t.string("u-boot-env.redundant.offset")) : null;
         String prefix = t.string("linux.partition-prefix");
         MachineConfig.RawArea raw = rawArea(t, errors);
-        checkEnv(t, env, prefix, raw, errors);
+        if (uboot) {
+            checkEnv(t, env, prefix, raw, errors);
+        }
 
         return new MachineConfig(
                 id,
@@ -159,10 +182,10 @@ public final class MachineConfigs {
                 t.string("console"),
                 t.string("container-platform"),
                 new MachineConfig.Kernel(t.string("kernel.image"), t.string("kernel.boot-command"), recipe, kernelLayer),
-                new MachineConfig.DeviceTree(t.string("device-tree.source"), t.string("device-tree.file"),
-                        t.string("device-tree.address"), t.bool("device-tree.firmware-bootargs")),
-                new MachineConfig.UBoot(t.string("u-boot.interface"), (int) t.integer("u-boot.device"),
-                        t.string("u-boot.arch")),
+                uboot ? new MachineConfig.DeviceTree(t.string("device-tree.source"), t.string("device-tree.file"),
+                        t.string("device-tree.address"), t.bool("device-tree.firmware-bootargs")) : null,
+                uboot ? new MachineConfig.UBoot(t.string("u-boot.interface"), (int) t.integer("u-boot.device"),
+                        t.string("u-boot.arch")) : null,
                 prefix,
                 env,
                 t.strings("boot-files-remove"),

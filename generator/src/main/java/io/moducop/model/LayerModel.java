@@ -20,6 +20,12 @@ import java.util.Objects;
  */
 public record LayerModel(Distro distro, List<Machine> machines) {
 
+    /** The boot loaders of the machines, each once, in {@link io.moducop.machine.MachineConfig.BootLoader}'s order. */
+    public List<io.moducop.machine.MachineConfig.BootLoader> bootLoaders() {
+        return machines.stream().map(m -> m.base().bootLoader()).distinct().sorted().toList();
+    }
+
+
     public static LayerModel of(List<Profile> profiles) {
         List<Profile> sorted = profiles.stream()
                 .sorted(Comparator.comparing((Profile p) -> p.board().name()).thenComparing(Profile::source))

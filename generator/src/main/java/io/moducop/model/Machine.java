@@ -42,6 +42,11 @@ public record Machine(String name, String description, MachineConfig base, Parti
         return start == PartitionLayout.ALIGN ? null : start / Size.MIB + "M";
     }
 
+    /** A fragment of this machine's boot flow that a shared template includes (templates/boot/ID/include/). */
+    public String bootInclude(String name) {
+        return "/templates/boot/" + base.bootLoader().id() + "/include/" + name;
+    }
+
     public MachineConfig.UBootEnv env() {
         return base.ubootEnv();
     }
@@ -62,7 +67,7 @@ public record Machine(String name, String description, MachineConfig base, Parti
     public List<PartitionRow> partitionTable() {
         return layout.parts().stream().map(p -> new PartitionRow(p.number(), p.name(), p.start() / Size.MIB + " MiB",
                 Size.format(p.size()), switch (p.name()) {
-                    case "boot" -> "vfat: boot.scr and the board's boot files";
+                    case "boot" -> base.bootLoader().bootPartition();
                     case "data" -> "ext4, formatted on first boot";
                     default -> "ext4, read-only root slot " + p.name().substring(4);
                 })).toList();

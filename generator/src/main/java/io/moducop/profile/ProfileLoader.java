@@ -147,6 +147,11 @@ public final class ProfileLoader {
                         "paste one line of ~/.ssh/id_ed25519.pub (or another *.pub)"));
             }
         }
+        if (base != null && base.bootLoader() != MachineConfig.BootLoader.U_BOOT && !"rauc".equals(t.string("ota.client"))) {
+            errors.add(at(t, "ota.client", "a " + base.bootLoader().id() + " board marks a healthy slot good through RAUC's "
+                    + base.bootLoader().id() + " backend; without RAUC (ota.client " + t.string("ota.client")
+                    + ") moducop has no way to do it yet", "set ota.client: rauc"));
+        }
         String keyring = t.string("ota.keyring") == null ? null : readKeyring(t, dir, errors);
         List<App> apps = readApps(t, name, dir, errors);
         if (!errors.isEmpty()) {

@@ -1,10 +1,7 @@
 [=header]
 [system]
 compatible=[=machine.ota.compatible]
-bootloader=uboot
-data-directory=/data/rauc
-boot-attempts=[=distro.bootAttempts]
-boot-attempts-primary=[=distro.bootAttempts]
+[#include machine.bootInclude("system.conf.ftl")]
 
 # Relative: RAUC resolves it against this file's directory, where rauc-conf also installs the
 # keyring (/etc/rauc on scarthgap, /usr/lib/rauc since wrynose).

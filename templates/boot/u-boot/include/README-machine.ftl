@@ -1,0 +1,1 @@
+  U-Boot environment: [=x.env.device] at [=x.env.offset], [=x.env.size] bytes
