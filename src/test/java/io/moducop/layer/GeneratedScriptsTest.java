@@ -99,4 +99,20 @@ class GeneratedScriptsTest {
         assertTrue(Files.exists(mixed.resolve("meta-moducop/recipes-bsp/moducop-boot/moducop-boot.bb")));
         assertTrue(Files.notExists(alone.resolve("meta-moducop/recipes-bsp/moducop-grub")));
     }
+
+    @Test
+    void noMachineOverrideIsARecipeName() throws IOException {
+        Path out = generate(List.of(ProfileLoader.load(Path.of("profiles/genericx86-64.yaml")),
+                ProfileLoader.load(Path.of("profiles/qemuarm64.yaml"))));
+        java.util.Set<String> recipes;
+        try (var s = Files.walk(out)) {
+            recipes = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".bb"))
+                    .map(n -> n.substring(0, n.length() - 3)).collect(java.util.stream.Collectors.toSet());
+        }
+        for (io.moducop.machine.MachineConfig.BootLoader l : io.moducop.machine.MachineConfig.BootLoader.servedOnes()) {
+            assertTrue(l.override() == null || !recipes.contains(l.override()),
+                    l.override() + " is a recipe's name: bitbake refuses it as an override (pn-overrides)");
+        }
+        assertTrue(recipes.contains("moducop-grub"), recipes.toString());
+    }
 }

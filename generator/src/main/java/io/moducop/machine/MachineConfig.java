@@ -38,13 +38,14 @@ public record MachineConfig(
      * moducop generates one (templates/boot/ID/: the recipe {@code recipe}, its files and the
      * fragments the shared templates include) for those with a recipe; {@code mountUnit} mounts the
      * partition that holds the flow's state, {@code override} is the machine override the flow's recipe
-     * is compatible with (null: moducop-board, which every machine has).
+     * is compatible with (null: moducop-board, which every machine has); never a recipe's name, which
+     * bitbake refuses as an override (pn-overrides QA: it would turn RDEPENDS:${PN} into an override).
      */
     public enum BootLoader {
         /** boot.scr with RAUC's U-Boot variables (BOOT_ORDER, BOOT_x_LEFT); the boot partition on /uboot. */
         U_BOOT("moducop-boot", "uboot.mount", null, "vfat: boot.scr and the board's boot files"),
         /** grub.cfg and grubenv with RAUC's GRUB variables (ORDER, x_OK, x_TRY); the EFI system partition on /efi. */
-        GRUB("moducop-grub", "efi.mount", "moducop-grub", "vfat, EFI system partition: GRUB, grub.cfg, grubenv"),
+        GRUB("moducop-grub", "efi.mount", "moducop-grub-board", "vfat, EFI system partition: GRUB, grub.cfg, grubenv"),
         BAREBOX(null, null, null, null),
         SYSTEMD_BOOT(null, null, null, null);
 

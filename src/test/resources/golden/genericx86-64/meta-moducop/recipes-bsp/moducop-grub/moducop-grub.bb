@@ -3,7 +3,7 @@ SUMMARY = "ModuCop A/B boot configuration for GRUB: grub.cfg and grubenv on the 
 LICENSE = "MIT"
 LIC_FILES_CHKSUM = "file://${COMMON_LICENSE_DIR}/MIT;md5=0835ade698e0bcf8506ecda2f7b4f302"
 
-COMPATIBLE_MACHINE = "^moducop-grub$"
+COMPATIBLE_MACHINE = "^moducop-grub-board$"
 PACKAGE_ARCH = "${MACHINE_ARCH}"
 
 SRC_URI = " \
