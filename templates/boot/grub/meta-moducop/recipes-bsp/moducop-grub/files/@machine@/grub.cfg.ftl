@@ -10,6 +10,16 @@
 # slot whose kernel panics uses up its tries too. RAUC counts a slot with a try in use as not
 # good: during a trial boot `rauc status` names the other slot primary.
 
+# The EFI system partition GRUB was started from ($cmdpath is "(hdN,gptM)/EFI/BOOT"): grub-efi's
+# built-in search takes the first disk holding /EFI/BOOT/grub.cfg, which is not always the one the
+# firmware booted (a second disk with a copy of this image would lend us its grubenv and slots).
+set moducop_esp=
+regexp --set=1:moducop_esp '^\(([^)]+)\)' "$cmdpath"
+if [ -n "$moducop_esp" ]; then
+    set root=$moducop_esp
+    set prefix=($root)/EFI/BOOT
+fi
+
 set ORDER="A B"
 set A_OK=1
 set A_TRY=0
@@ -46,11 +56,14 @@ if [ -z "$moducop_slot" ]; then
     reboot
 fi
 
-save_env ORDER A_OK A_TRY B_OK B_TRY
+# save_env rewrites an existing grubenv in place and cannot create one: without it nothing is
+# counted and every boot takes the same slot.
+if ! save_env ORDER A_OK A_TRY B_OK B_TRY; then
+    echo "ModuCop: cannot write $prefix/grubenv, boot counting is off"
+fi
 echo "ModuCop: booting slot $moducop_slot (tries used: A=$A_TRY B=$B_TRY of [=distro.bootAttempts])"
 
-# The root slots are partitions [=machine.slotA.number] and [=machine.slotB.number] of the disk this file is on ($root, set by
-# grub-efi's built-in configuration: the EFI system partition).
+# The root slots are partitions [=machine.slotA.number] and [=machine.slotB.number] of the disk of the EFI system partition ($root).
 regexp --set=1:moducop_disk '^([^,]+),' "$root"
 if [ "$moducop_slot" = "A" ]; then
     set moducop_part="($moducop_disk,[=machine.slotA.number])"
