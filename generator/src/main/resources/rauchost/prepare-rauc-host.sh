@@ -1,12 +1,13 @@
 #!/bin/bash
-# prepare-rauc-host.sh - a RAUC new enough for artifact repositories (>= 1.13), for `moducop app-bundle`.
+# prepare-rauc-host.sh - a RAUC new enough for artifact repositories (>= 1.13), for `moducop app-bundle`
+# (and the tests that run RAUC's GRUB backend against a generated system.conf: grub-common).
 #
 # Usage: prepare-rauc-host.sh CACHE_DIR
 #
 # Debian bookworm's rauc is 1.8, which knows no [image.<repo>/<artifact>] sections; Debian trixie
 # has 1.13. Produces in CACHE_DIR (cached; a second run with everything present does nothing):
-#   root/            amd64 Debian trixie tree built by mmdebstrap: rauc, squashfs-tools and what
-#                    they need (openssl and glib are library dependencies); moducop runs rauc in it
+#   root/            amd64 Debian trixie tree built by mmdebstrap: rauc, squashfs-tools, grub-common and
+#                    what they need (openssl and glib are library dependencies); moducop runs rauc in it
 #                    with chroot, its work directory and signing files bind-mounted in
 #   packages.txt     every installed package and version (what apt resolved: the pin)
 #   rauc-host.txt    format marker, inputs and rauc's version (written last: completion marker)
@@ -20,7 +21,7 @@ SUITE=trixie
 ARCH=amd64
 MIRROR=${MODUCOP_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SECURITY_MIRROR=${MODUCOP_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
-PACKAGES="rauc squashfs-tools"
+PACKAGES="rauc squashfs-tools grub-common"
 
 log() { printf 'prepare-rauc-host: %s\n' "$*" >&2; }
 die() { printf 'prepare-rauc-host: ERROR: %s\n' "$*" >&2; exit 1; }

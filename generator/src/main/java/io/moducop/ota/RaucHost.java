@@ -61,6 +61,11 @@ public final class RaucHost {
     }
 
     /** "rauc 1.13", as the tree's rauc says. */
+    /** The tree (for tests that run more of it than rauc). */
+    Path root() {
+        return root;
+    }
+
     public String version() {
         return version;
     }
