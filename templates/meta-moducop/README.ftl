@@ -6,7 +6,7 @@ ModuCop board support: [#list layers.machines as x][=x.name] ([=x.base.name])[#s
 each machine the boot loader runs ModuCop's boot flow, which picks root slot A or B with boot
 counting and falls back to the other slot when a slot stops coming up:
 [#list layers.bootLoaders() as l]
-[#include "/templates/boot/" + l.id() + "/include/README-intro.ftl"]
+[#include "/" + l.templates() + "include/README-intro.ftl"]
 [/#list]
 The root file system is read-only; configuration, container images and volumes live on the data
 partition.
@@ -58,7 +58,7 @@ until the first update, and the fallback the boot script promises would land on 
 slots hold the same image from the factory; the first update overwrites the inactive one.
 
 [#list layers.bootLoaders() as l]
-[#include "/templates/boot/" + l.id() + "/include/README-updates.ftl"]
+[#include "/" + l.templates() + "include/README-updates.ftl"]
 
 [/#list]
 Maintainer

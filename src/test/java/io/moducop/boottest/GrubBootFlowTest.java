@@ -3,13 +3,10 @@ package io.moducop.boottest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.moducop.GrubBoardLayers;
 import io.moducop.HostTools;
-import io.moducop.layer.LayerGenerator;
-import io.moducop.layer.OutputTree;
-import io.moducop.profile.ProfileLoader;
 import io.moducop.util.Processes;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +41,6 @@ class GrubBootFlowTest {
     /** oe-core wrynose meta/recipes-bsp/grub/files/cfg, built into the EFI binary. */
     private static final String EMBEDDED_CFG = "search --file --set=root --hint-efi=$cmdpath /EFI/BOOT/grub.cfg\nset prefix=($root)/EFI/BOOT\n";
     private static final String OVMF = "/usr/share/OVMF/";
-    private static final String MACHINE = "moducop-x86-64";
     private static final long MIB = 1 << 20;
     /** ESP, rootA, rootB, data: partition numbers as the profile's layout; sizes small, grub.cfg names none. */
     private static final long[][] PARTS = {{1, 32}, {33, 16}, {49, 16}, {65, 8}};
@@ -54,7 +50,7 @@ class GrubBootFlowTest {
     static Path tmp;
     private static Path efi;
     private static Path grubCfg;
-    private static String recipe;
+    private static List<String> grubenvCommands;
 
     @BeforeAll
     static void grubAndTheGeneratedFlow() throws IOException {
@@ -68,14 +64,10 @@ class GrubBootFlowTest {
                 HostTools.require(f, f.contains("OVMF") ? "ovmf" : "grub-efi-amd64-bin");
             }
         }
-        Path layers = tmp.resolve("layers");
-        new OutputTree(layers, LayerGenerator.LAYERS).write(
-                new LayerGenerator().generate(List.of(ProfileLoader.load(Path.of("profiles/genericx86-64.yaml")))), m -> { });
-        Path bsp = layers.resolve("meta-moducop");
-        grubCfg = bsp.resolve("recipes-bsp/moducop-grub/files/" + MACHINE + "/grub.cfg");
-        recipe = Files.readString(bsp.resolve("recipes-bsp/moducop-grub/moducop-grub.bb"));
-        Matcher append = Pattern.compile("(?m)^GRUB_BUILDIN:append:pn-grub-efi = \" ([a-z0-9_ ]+)\"$")
-                .matcher(Files.readString(bsp.resolve("conf/machine/" + MACHINE + ".conf")));
+        GrubBoardLayers layers = GrubBoardLayers.generate(tmp.resolve("layers"));
+        grubCfg = layers.grubCfg();
+        grubenvCommands = layers.grubenvCommands();
+        Matcher append = Pattern.compile("(?m)^GRUB_BUILDIN:append:pn-grub-efi = \" ([a-z0-9_ ]+)\"$").matcher(layers.machineConf());
         assertTrue(append.find(), "the machine configuration appends grub.cfg's commands to GRUB_BUILDIN");
         Path embedded = tmp.resolve("embedded.cfg");
         Files.writeString(embedded, EMBEDDED_CFG);
@@ -132,13 +124,8 @@ class GrubBootFlowTest {
         Path cfgFile = dir.resolve("grub.cfg");
         Files.writeString(cfgFile, cfg);
         // the grubenv as moducop-grub's do_compile makes it, by its own commands with ${B} this directory
-        Matcher compile = Pattern.compile("(?m)^    (grub-editenv \\$\\{B}/grubenv .*)$").matcher(recipe);
-        List<String> lines = new ArrayList<>();
-        while (compile.find()) {
-            lines.add(compile.group(1));
-        }
-        assertEquals(2, lines.size(), "do_compile creates and fills grubenv: " + lines);
-        ok(List.of("sh", "-ec", String.join("\n", lines), "sh"), Map.of("B", dir.toString()));
+        assertEquals(2, grubenvCommands.size(), "do_compile creates and fills grubenv: " + grubenvCommands);
+        ok(List.of("sh", "-ec", String.join("\n", grubenvCommands), "sh"), Map.of("B", dir.toString()));
         ok(List.of("mmd", "-i", esp.toString(), "::/EFI", "::/EFI/BOOT"));
         ok(List.of("mcopy", "-i", esp.toString(), efi.toString(), "::/EFI/BOOT/bootx64.efi"));
         ok(List.of("mcopy", "-i", esp.toString(), cfgFile.toString(), "::/EFI/BOOT/grub.cfg"));
@@ -234,7 +221,7 @@ class GrubBootFlowTest {
             Map<String, String> all = new LinkedHashMap<>(env);
             all.put("MTOOLS_SKIP_CHECK", "1");
             Processes.Result r = Processes.run(cmd, null, all, Duration.ofSeconds(120));
-            assertEquals(0, r.exitCode(), String.join(" ", cmd) + "\n" + new String(r.output().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
+            assertEquals(0, r.exitCode(), String.join(" ", cmd) + "\n" + r.output());
         } catch (IOException e) {
             throw new AssertionError("cannot run " + cmd + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

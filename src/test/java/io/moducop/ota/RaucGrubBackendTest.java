@@ -3,10 +3,8 @@ package io.moducop.ota;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.moducop.GrubBoardLayers;
 import io.moducop.HostTools;
-import io.moducop.layer.LayerGenerator;
-import io.moducop.layer.OutputTree;
-import io.moducop.profile.ProfileLoader;
 import io.moducop.util.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,8 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * reads (GrubBootFlowTest boots it on real GRUB).
  */
 class RaucGrubBackendTest {
-
-    private static final String MACHINE = "moducop-x86-64";
 
     @TempDir
     static Path tmp;
@@ -46,13 +41,9 @@ class RaucGrubBackendTest {
             HostTools.require("root (RAUC runs in a chroot)", "nothing: run as root");
         }
         rauc = RaucHost.prepare(RaucHost.defaultDir());
-        Path layers = tmp.resolve("layers");
-        new OutputTree(layers, LayerGenerator.LAYERS).write(
-                new LayerGenerator().generate(List.of(ProfileLoader.load(Path.of("profiles/genericx86-64.yaml")))), m -> { });
-        Path bsp = layers.resolve("meta-moducop");
-        systemConf = Files.readString(bsp.resolve("dynamic-layers/rauc/recipes-core/rauc/files/" + MACHINE + "/system.conf"));
-        grubenvCommands = Files.readString(bsp.resolve("recipes-bsp/moducop-grub/moducop-grub.bb")).lines()
-                .filter(l -> l.startsWith("    grub-editenv ${B}/grubenv ")).map(String::strip).toList();
+        GrubBoardLayers layers = GrubBoardLayers.generate(tmp.resolve("layers"));
+        systemConf = layers.systemConf();
+        grubenvCommands = layers.grubenvCommands();
         assertEquals(2, grubenvCommands.size(), "moducop-grub's do_compile creates and fills grubenv");
         assertTrue(systemConf.contains("\nbootloader=grub\n") && systemConf.contains("\ngrubenv=/efi/EFI/BOOT/grubenv\n"), systemConf);
     }
@@ -125,12 +116,7 @@ class RaucGrubBackendTest {
         }
         script.add("echo '# rauc service:'; cat /tmp/service.log");
         Files.writeString(work.resolve("run.sh"), String.join("\n", script) + "\n");
-        List<String> cmd = List.of("unshare", "--mount", "--propagation", "private", "--pid", "--fork", "--kill-child",
-                "--mount-proc=" + rauc.root().resolve("proc"), "--", "sh", "-c",
-                "mount --bind \"$1\" \"$0" + RaucHost.WORK + "\" && mount -t tmpfs -o mode=1777 tmpfs \"$0/tmp\" && exec chroot \"$0\" /bin/sh " + RaucHost.WORK + "/run.sh",
-                rauc.root().toString(), work.toString());
-        Processes.Result r = Processes.run(cmd, null, Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", "TMPDIR", "/tmp"),
-                Duration.ofSeconds(120));
+        Processes.Result r = rauc.exec(work, null, null, List.of("/bin/sh", RaucHost.WORK + "/run.sh"), Duration.ofSeconds(120));
         assertEquals(0, r.exitCode(), r.output());
         System.out.println(r.output());
         return r.output();

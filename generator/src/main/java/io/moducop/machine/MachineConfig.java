@@ -71,6 +71,11 @@ public record MachineConfig(
             return word(this);
         }
 
+        /** Its template set on the classpath, {@code templates/boot/ID/}: files mirroring the output tree, and include/. */
+        public String templates() {
+            return "templates/boot/" + id() + "/";
+        }
+
         public String recipe() {
             return recipe;
         }

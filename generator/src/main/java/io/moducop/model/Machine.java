@@ -44,7 +44,7 @@ public record Machine(String name, String description, MachineConfig base, Parti
 
     /** A fragment of this machine's boot flow that a shared template includes (templates/boot/ID/include/). */
     public String bootInclude(String name) {
-        return "/templates/boot/" + base.bootLoader().id() + "/include/" + name;
+        return "/" + base.bootLoader().templates() + "include/" + name;
     }
 
     public MachineConfig.UBootEnv env() {

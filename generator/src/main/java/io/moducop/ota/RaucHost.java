@@ -34,7 +34,7 @@ public final class RaucHost {
     public static final String CERT = "/moducop/secrets/signing.cert.pem";
 
     private static final String SCRIPT = "prepare-rauc-host.sh";
-    /** $1 tree, $2 work directory, $3 key or "", $4 cert or "", then rauc's arguments. */
+    /** $1 tree, $2 work directory, $3 key or "", $4 cert or "", then the program of the tree and its arguments. */
     private static final String RUN = String.join("\n",
             "set -e",
             "root=$1 work=$2 key=$3 cert=$4",
@@ -43,7 +43,7 @@ public final class RaucHost {
             "if [ -n \"$key\" ]; then mount -o ro --bind \"$key\" \"$root" + KEY + "\"; fi",
             "if [ -n \"$cert\" ]; then mount -o ro --bind \"$cert\" \"$root" + CERT + "\"; fi",
             "mount -t tmpfs -o mode=1777 tmpfs \"$root/tmp\"",
-            "exec chroot \"$root\" /usr/bin/rauc \"$@\"");
+            "exec chroot \"$root\" \"$@\"");
 
     private static final Object PREPARING = new Object();
 
@@ -61,11 +61,6 @@ public final class RaucHost {
     }
 
     /** "rauc 1.13", as the tree's rauc says. */
-    /** The tree (for tests that run more of it than rauc). */
-    Path root() {
-        return root;
-    }
-
     public String version() {
         return version;
     }
@@ -135,10 +130,18 @@ public final class RaucHost {
      */
     public Processes.Result run(Path work, Path key, Path cert, List<String> args, Duration timeout)
             throws IOException, InterruptedException {
+        List<String> program = new ArrayList<>(List.of("/usr/bin/rauc"));
+        program.addAll(args);
+        return exec(work, key, cert, program, timeout);
+    }
+
+    /** Runs {@code program} (a path in the tree, then its arguments) as {@link #run} runs rauc. */
+    Processes.Result exec(Path work, Path key, Path cert, List<String> program, Duration timeout)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "--pid", "--fork",
                 "--kill-child", "--mount-proc=" + root.resolve("proc"), "--", "sh", "-c", RUN, "sh", root.toString(),
                 work.toAbsolutePath().toString(), key == null ? "" : key.toString(), cert == null ? "" : cert.toString()));
-        cmd.addAll(args);
+        cmd.addAll(program);
         // the host's TMPDIR or PATH may name directories the tree does not have
         return Processes.run(cmd, null, Map.of("TMPDIR", "/tmp", "PATH", "/usr/sbin:/usr/bin:/sbin:/bin"), timeout);
     }
