@@ -12,7 +12,9 @@ export PATH
 case "${1:-}" in
     '' | *[!a-z0-9-]*) echo "usage: moducop-app-check APP" >&2; exit 2 ;;
 esac
-compose=/usr/share/moducop/apps/$1/compose.yaml
+# shellcheck disable=SC1091 # moducop-apps installs it
+. /usr/libexec/moducop-apps.sh
+compose=$(set_dir)/$1/compose.yaml
 
 missing=
 for service in $(podman-compose --project-name "$1" --file "$compose" config --services); do

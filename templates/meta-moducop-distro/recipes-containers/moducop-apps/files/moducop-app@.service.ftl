@@ -2,7 +2,7 @@
 [Unit]
 Description=ModuCop application %i (compose project %i)
 # podman's storage and the applications' volumes are on /data; no wait for a network: the
-# images are in the slot, and a device without a link must start its applications too
+# images are in the slot or on /data, and a device without a link must start its applications too
 RequiresMountsFor=/data
 After=network.target
 ConditionPathExists=/usr/share/moducop/apps/%i/compose.yaml
@@ -11,9 +11,9 @@ ConditionPathExists=/usr/share/moducop/apps/%i/compose.yaml
 Type=oneshot
 RemainAfterExit=yes
 ExecStartPre=/usr/libexec/moducop-app-load %i
-ExecStart=/usr/bin/podman-compose --project-name %i --file /usr/share/moducop/apps/%i/compose.yaml up --detach --no-build
+ExecStart=/usr/libexec/moducop-app-compose %i up --detach --no-build
 ExecStartPost=/usr/libexec/moducop-app-check %i
-ExecStop=/usr/bin/podman-compose --project-name %i --file /usr/share/moducop/apps/%i/compose.yaml down
+ExecStop=/usr/libexec/moducop-app-compose %i down
 Restart=on-failure
 RestartSec=10s
 TimeoutStartSec=15min

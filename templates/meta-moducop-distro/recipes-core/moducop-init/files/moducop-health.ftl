@@ -11,7 +11,8 @@
 # surroundings, not the slot's health, and must never roll a good slot back.
 [#if distro.apps?has_content]
 # Every application must be up too: each of its containers running, and healthy where it has a
-# health check. Once the slot is marked good, the images neither slot uses are pruned.
+# health check, within its health-timeout. Once the slot is marked good, the images neither slot
+# uses are pruned.
 [/#if]
 
 PERSISTENT="[#list distro.overlays.persistent as d][=d][#sep] [/#list]"
@@ -19,7 +20,8 @@ VOLATILE="[#list distro.overlays.volatileDirs as d][=d][#sep] [/#list]"
 SETTLE_SECONDS=300
 JUDGED="systemd-journald.service dbus.service[#list judgedUnits as u] [=u][/#list]"
 [#if distro.apps?has_content]
-APPS="[#list distro.apps as a][=a.name]:[=a.compose.services?size][#sep] [/#list]"
+# APP:SECONDS, each application's health-timeout
+APPS="[#list distro.apps as a][=a.name]:[=a.healthTimeout?c][#sep] [/#list]"
 [/#if]
 
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
@@ -88,26 +90,9 @@ done
 [ -z "$other" ] || echo "moducop-health: failed, not judged (the slot's health does not depend on them):$other"
 [#if distro.apps?has_content]
 
-# APP:SERVICES; waits while a health check is still starting
+# the applications of the set this boot runs (the slot's own, or an app bundle's marked good with it)
 for entry in $APPS; do
-    app=${entry%%:*}
-    services=${entry#*:}
-    waited=0
-    while :; do
-        states=$(podman ps --all --filter "label=io.podman.compose.project=$app" --format '{{.Names}} {{.Status}}')
-        up=$(printf '%s\n' "$states" | grep -c ' Up ' || true)
-        starting=$(printf '%s\n' "$states" | grep -c '(starting)' || true)
-        unhealthy=$(printf '%s\n' "$states" | grep -c '(unhealthy)' || true)
-        if [ "$up" -eq "$services" ] && [ "$starting" -eq 0 ] && [ "$unhealthy" -eq 0 ]; then
-            break
-        fi
-        if [ "$unhealthy" -gt 0 ] || [ "$waited" -ge "$SETTLE_SECONDS" ]; then
-            problem "application $app: $up of $services services up: $(printf '%s' "$states" | tr '\n' ';')"
-            break
-        fi
-        sleep 2
-        waited=$((waited + 2))
-    done
+    state=$(/usr/libexec/moducop-app-health "${entry%%:*}" "${entry#*:}") || problem "$state"
 done
 [/#if]
 
@@ -123,6 +108,10 @@ rauc status mark-good || exit 1
 fw_setenv "BOOT_${slot}_LEFT" [=distro.bootAttempts] || exit 1
 [/#if]
 echo "moducop-health: slot $slot is healthy and marked good"
+[#if distro.apps?has_content && distro.rauc]
+# app bundles are tried only on a slot marked good (moducop-app-update)
+mkdir -p /run/moducop && touch /run/moducop/slot-good
+[/#if]
 [#if distro.apps?has_content]
 # only now: a slot that never becomes healthy must not cost the other slot its images
 /usr/libexec/moducop-app-prune "$slot" \

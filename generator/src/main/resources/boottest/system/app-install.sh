@@ -1,15 +1,10 @@
 # boot-test --system, app-install scenario, in slot A: an app bundle from another CA, then the real one
 repo=/data/moducop/app-repo
-# the first 4 MiB of each root slot (superblock, group descriptors): rauc writing a slot rewrites them
-slots() { while read -r d; do head -c 4194304 "$d" | sha256sum | cut -c1-16; done < /run/boottest/slot-devices | tr '\n' ' '; }
 before=$(slots)
 rauc install /run/boottest/other-ca-apps.raucb > /run/boottest/other-ca.log 2>&1
 echo "other-CA app bundle: rauc install exit $?: $(grep -iE 'error|fail|signature' /run/boottest/other-ca.log | tail -n 1)"
 if [ -z "$(ls -A "$repo" 2>&1)" ]; then echo "repository after refused bundle: empty"; else echo "repository after refused bundle: $(ls -A "$repo" | tr '\n' ' ')"; fi
-start=$(cut -d' ' -f1 /proc/uptime)
-rauc install /run/boottest/apps.raucb > /run/boottest/apps.log 2>&1
-rc=$?
-echo "apps bundle install: rauc install exit $rc after $(awk -v s="$start" '{ printf "%.0f", $1 - s }' /proc/uptime) s: $(tail -n 1 /run/boottest/apps.log)"
+app_update "apps bundle install" /run/boottest/apps.raucb boottest-apps
 while read -r app; do
     link=$(readlink "$repo/$app")
     case $link in

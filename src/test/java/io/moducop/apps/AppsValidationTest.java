@@ -280,10 +280,14 @@ public class AppsValidationTest {
         assertTrue(recipe.contains("SYSTEMD_SERVICE:${PN} = \"moducop-app@web.service\""), recipe);
         assertTrue(Files.readString(out.resolve("meta-moducop-distro/recipes-core/images/moducop-image.bb")).contains("    moducop-apps \\\n"));
         Path health = out.resolve("meta-moducop-distro/recipes-core/moducop-init/files/moducop-health");
-        assertTrue(Files.readString(health).contains("APPS=\"web:2\""));
+        assertTrue(Files.readString(health).contains("APPS=\"web:300\""));
         io.moducop.HostTools.require("shellcheck", "shellcheck");
-        for (Path script : List.of(apps.resolve("files/moducop-app-load"), apps.resolve("files/moducop-app-check"),
-                apps.resolve("files/moducop-app-prune"), health)) {
+        List<Path> scripts = new java.util.ArrayList<>(List.of(health));
+        for (String s : List.of("moducop-app", "moducop-apps.sh", "moducop-app-load", "moducop-app-check", "moducop-app-compose",
+                "moducop-app-health", "moducop-app-prune", "moducop-app-update", "moducop-app-preinstall", "moducop-app-postinstall")) {
+            scripts.add(apps.resolve("files/" + s));
+        }
+        for (Path script : scripts) {
             io.moducop.HostTools.Result r = io.moducop.HostTools.run(List.of("shellcheck", "--shell=sh", "--severity=style", script.toString()));
             assertEquals(0, r.exitCode(), script + ":\n" + r.output());
         }

@@ -234,10 +234,21 @@ class SystemScenariosTest {
      * to {@code registry} and fetched into {@code images}.
      */
     private GeneratedFiles withApp(LocalRegistry registry, ImageCache images, int version) throws IOException, InterruptedException {
-        Path dir = Files.createDirectories(work.resolve("profile-" + version));
+        return withApp(registry, images, version, true, "");
+    }
+
+    /**
+     * {@code healthy} false: the web service's health check never passes; {@code more}: further
+     * compose lines for the web service (and top-level keys), e.g. a named volume.
+     */
+    private GeneratedFiles withApp(LocalRegistry registry, ImageCache images, int version, boolean healthy, String more)
+            throws IOException, InterruptedException {
+        Path dir = Files.createDirectories(work.resolve("profile-" + version + (healthy ? "" : "-unhealthy") + (more.isEmpty() ? "" : "-more")));
         String page = version == 1 ? "hello from the web service" : "hello from version " + version;
         String digest = registry.push(LocalRegistry.busyboxArchive(dir, "web-" + version + ".tar", page), "moducop/web:" + version);
         String image = registry.host() + "/moducop/web:" + version + "@" + digest;
+        String check = healthy ? "\"wget\", \"-q\", \"-O\", \"/dev/null\", \"http://127.0.0.1:8080/\"" : "\"false\"";
+        String[] parts = more.split("(?m)^---\n", -1);
         Files.createDirectories(dir.resolve("apps/web"));
         Files.writeString(dir.resolve("apps/web/compose.yaml"), """
                 services:
@@ -247,15 +258,15 @@ class SystemScenariosTest {
                     ports: ["8080:8080"]
                     restart: always
                     healthcheck:
-                      test: ["CMD", "/bin/busybox", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/"]
+                      test: ["CMD", "/bin/busybox", %2$s]
                       interval: 10s
                       retries: 3
-                  client:
+                %3$s  client:
                     image: %1$s
                     command: ["/bin/sh", "-c", "while true; do wget -q -O /dev/null http://web:8080/; sleep 10; done"]
                     depends_on: [web]
                     restart: always
-                """.formatted(image));
+                %4$s""".formatted(image, check, parts[0], parts.length > 1 ? parts[1] : ""));
         Files.writeString(dir.resolve("board.yaml"), new String(
                 getClass().getClassLoader().getResourceAsStream(ProfileLoader.DEFAULT_PROFILE).readAllBytes(), UTF_8)
                 + "apps:\n  - name: web\n    compose: apps/web/compose.yaml\n");
@@ -264,6 +275,51 @@ class SystemScenariosTest {
             images.fetch(ref, Platform.parse("linux/arm64"), "compose.yaml");
         }
         return GeneratedFiles.of(p, p);
+    }
+
+    /** The web service's named volume, which app bundles and their reverts must keep. */
+    private static final String VOLUME = "    volumes: [\"state:/state\"]\n---\nvolumes:\n  state: {}\n";
+
+    /**
+     * App bundles on a running device: 2 healthy, 3 whose health check never passes; {@code
+     * withoutRevert}: moducop-app-update keeps whatever it tried.
+     */
+    private ScenarioResult appUpdate(boolean withoutRevert) throws IOException, InterruptedException {
+        try (LocalRegistry registry = new LocalRegistry(Files.createDirectories(work.resolve("registry")))) {
+            ImageCache images = new ImageCache(work.resolve("images"), null, false);
+            GeneratedFiles g = withApp(registry, images, 1, true, VOLUME);
+            if (withoutRevert) {
+                String script = new String(g.files().get(APPS + "moducop-app-update"), UTF_8);
+                String kept = script.replace("if reason=$(start_set); then", "if reason=$(start_set) || true; then");
+                assertFalse(kept.equals(script), "the mutation must change moducop-app-update");
+                g = g.withFile(APPS + "moducop-app-update", kept.getBytes(UTF_8));
+            }
+            Profile two = withApp(registry, images, 2, true, VOLUME).profile();
+            Profile three = withApp(registry, images, 3, false, VOLUME).profile();
+            ScenarioResult r = new AppBundleUpdateScenario(new SystemScenarios(assets, g, work.resolve("bt"), images)).appUpdate(two, three);
+            System.out.println((withoutRevert ? "without the revert: " : "") + r);
+            return r;
+        }
+    }
+
+    @Order(1)
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    void anUnhealthyAppBundleIsRevertedByItselfWithoutAReboot() throws IOException, InterruptedException {
+        ScenarioResult r = appUpdate(false);
+        assertTrue(r.passed(), "app-update: " + r.failures() + " " + r.evidence());
+    }
+
+    /** moducop-app-update made to keep what it tried, healthy or not: version 3 stays, and the scenario must see it. */
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    void withoutTheRevertAnUnhealthyAppBundleKeepsRunning() throws IOException, InterruptedException {
+        if (System.getenv("MODUCOP_LONG_BOOT_TESTS") == null) {
+            Assumptions.abort("SKIPPED: set MODUCOP_LONG_BOOT_TESTS=1 (one boot with three versions of an application, about 6 minutes idle)");
+        }
+        ScenarioResult r = appUpdate(true);
+        assertFalse(r.passed(), "app-update must fail when an unhealthy bundle is kept: " + r);
+        assertTrue(r.failures().stream().anyMatch(f -> f.contains("version 2 runs again by itself")), r.failures().toString());
     }
 
     /**

@@ -106,27 +106,30 @@ final class AppsScenarios extends ScenarioGroup {
     ScenarioResult appInstall(Device d) throws IOException, InterruptedException {
         List<io.moducop.apps.App> apps = gen.profile().apps();
         Scenario s = new Scenario("app-install", "rauc install of an app bundle: the applications land in the apps repository on"
-                + " /data, the root slots and the boot environment stay as they were; a bundle from another CA is refused");
+                + " /data, go on trial and, healthy, run from there, marked good with the slot; the root slots and the boot"
+                + " environment stay as they were; a bundle from another CA is refused");
         if (apps.isEmpty()) {
             s.expect(false, "the profile declares applications", "no apps: in the profile");
             return finish(s, d);
         }
         d.build();
         io.moducop.ota.RaucHost rauc = io.moducop.ota.RaucHost.prepare(io.moducop.ota.RaucHost.defaultDir());
-        io.moducop.apps.Platform platform = io.moducop.apps.Platform.parse(gen.profile().base().containerPlatform());
         Path keys = work.resolve("keys");
         Path otherKeys = sys.otherCaKeys();
         byte[] keyring = Files.readAllBytes(keys.resolve(io.moducop.ota.DevelopmentKeys.CA_CERT));
         byte[] otherKeyring = Files.readAllBytes(otherKeys.resolve(io.moducop.ota.DevelopmentKeys.CA_CERT));
         long t0 = System.nanoTime();
-        io.moducop.ota.AppBundle.Made made = appBundle(keys, keyring, platform, d.share.resolve("apps.raucb")).make(rauc);
-        appBundle(otherKeys, otherKeyring, platform, d.share.resolve("other-ca-apps.raucb")).make(rauc);
+        io.moducop.ota.AppBundle.Made made = appBundle(gen.profile(), keys, keyring, "boottest-apps", d.share.resolve("apps.raucb")).make(rauc);
+        appBundle(gen.profile(), otherKeys, otherKeyring, "boottest-apps", d.share.resolve("other-ca-apps.raucb")).make(rauc);
         s.evidence.add(String.format(java.util.Locale.ROOT, "app bundles made on the host with %s in %.0f s: %d bytes, %s, version %s",
                 rauc.version(), (System.nanoTime() - t0) / 1e9, made.bytes(), String.join(" ", made.apps()), made.version()));
         d.share("app-names", apps.stream().map(a -> a.name() + "\n").collect(java.util.stream.Collectors.joining())
                 .getBytes(StandardCharsets.UTF_8));
         d.share("slot-devices", (sys.partition("rootA") + "\n" + sys.partition("rootB") + "\n").getBytes(StandardCharsets.UTF_8));
-        d.taskResource("app-install.sh");
+        List<String> ports = ports(apps);
+        d.share("probe-ports", (String.join("\n", ports) + "\n").getBytes(StandardCharsets.UTF_8));
+        d.task(resource("boottest/system/app-update.sh") + resource("boottest/system/app-install.sh")
+                + resource("boottest/system/apps-check.sh"));
         BootConsole c = d.boot(s);
         sys.expectSystemUp(s, c, "A");
         s.expect(task(c, "other-CA app bundle: rauc install exit 1"), "an app bundle signed under another CA is refused",
@@ -143,6 +146,14 @@ final class AppsScenarios extends ScenarioGroup {
             s.expect(task(c, "artifact " + a.name() + " images: " + pinned + " manifests"), a.name() + "'s OCI layout has its "
                     + pinned + " pinned image(s)", taskLine(c, "artifact " + a.name() + " images:"));
         }
+        s.expect(task(c, "apps bundle install: outcome after") && taskLine(c, "apps bundle install: outcome after")
+                .endsWith("app bundle boottest-apps: healthy; marked good with slot A"),
+                "moducop-app-update tried the bundle's applications and marked them good with slot A",
+                taskLine(c, "apps bundle install: outcome after"));
+        s.expect(task(c, "apps bundle install: moducop-app status: slot A, root file system ")
+                && taskLine(c, "apps bundle install: moducop-app status: slot A").endsWith(": runs app bundle boottest-apps"),
+                "moducop-app status: slot A runs the app bundle's applications", taskLine(c, "apps bundle install: moducop-app status: slot A"));
+        expectAppsUp(s, c, apps, ports, "after the app bundle: ");
         s.expect(task(c, "env after app bundle: BOOT_ORDER=A B"), "the boot environment is unchanged (no slot switch, no reboot)",
                 taskLine(c, "env after app bundle"));
         s.expect(task(c, "root slots after app bundle: unchanged"), "neither root slot was written",
@@ -150,11 +161,12 @@ final class AppsScenarios extends ScenarioGroup {
         return finish(s, d);
     }
 
-    private io.moducop.ota.AppBundle.Plan appBundle(Path keys, byte[] keyring, io.moducop.apps.Platform platform, Path out) {
-        return new io.moducop.ota.AppBundle.Plan(gen.profile(), sys.images, platform,
+    /** An app bundle of {@code profile}'s applications as {@code moducop app-bundle} makes it, signed with {@code keys}. */
+    io.moducop.ota.AppBundle.Plan appBundle(io.moducop.profile.Profile profile, Path keys, byte[] keyring, String version, Path out) {
+        return new io.moducop.ota.AppBundle.Plan(profile, sys.images, io.moducop.apps.Platform.parse(profile.base().containerPlatform()),
                 new io.moducop.bitbake.RaucSigning(keys.resolve(io.moducop.ota.DevelopmentKeys.SIGNING_KEY),
                         keys.resolve(io.moducop.ota.DevelopmentKeys.SIGNING_CERT), keys),
-                keyring, "boottest-apps", out);
+                keyring, version, out);
     }
 
     static List<String> ports(List<io.moducop.apps.App> apps) {

@@ -87,6 +87,15 @@ public final class LayerGenerator {
             new Install("moducop-apps", APPS + "files/moducop-app-load", "${libexecdir}/moducop-app-load", "0755"),
             new Install("moducop-apps", APPS + "files/moducop-app-check", "${libexecdir}/moducop-app-check", "0755"),
             new Install("moducop-apps", APPS + "files/moducop-app-prune", "${libexecdir}/moducop-app-prune", "0755"),
+            new Install("moducop-apps", APPS + "files/moducop-apps.sh", "${libexecdir}/moducop-apps.sh", "0644"),
+            new Install("moducop-apps", APPS + "files/moducop-app-compose", "${libexecdir}/moducop-app-compose", "0755"),
+            new Install("moducop-apps", APPS + "files/moducop-app-health", "${libexecdir}/moducop-app-health", "0755"),
+            new Install("moducop-apps", APPS + "files/moducop-app", "${bindir}/moducop-app", "0755"),
+            new Install("moducop-apps", APPS + "files/moducop-app-update", "${libexecdir}/moducop-app-update", "0755"),
+            new Install("moducop-apps", APPS + "files/moducop-app-update.service",
+                    "${systemd_system_unitdir}/moducop-app-update.service", "0644"),
+            new Install("moducop-apps", APPS + "files/moducop-app-preinstall", "${libexecdir}/moducop-app-preinstall", "0755"),
+            new Install("moducop-apps", APPS + "files/moducop-app-postinstall", "${libexecdir}/moducop-app-postinstall", "0755"),
             new Install("moducop-apps", APPS + "files/" + APP + "/compose.yaml", "${datadir}/moducop/apps/" + APP + "/compose.yaml", "0644"),
             new Install("moducop-apps", APPS + "files/" + APP + "/images", "${datadir}/moducop/apps/" + APP + "/images", "0644"));
 
@@ -251,7 +260,13 @@ public final class LayerGenerator {
             case BSP_LAYER + "/dynamic-layers/rauc/recipes-core/rauc/files/" + MACHINE + "/ca.cert.pem" ->
                     distro.rauc() && (machine == null || machine.keyringInLayer());
             case APPS + "moducop-apps.bb", APPS + "files/moducop-app@.service", APPS + "files/moducop-app-load",
-                    APPS + "files/moducop-app-check", APPS + "files/moducop-app-prune" -> !distro.apps().isEmpty();
+                    APPS + "files/moducop-app-check", APPS + "files/moducop-app-prune", APPS + "files/moducop-apps.sh",
+                    APPS + "files/moducop-app-compose", APPS + "files/moducop-app-health", APPS + "files/moducop-app" ->
+                    !distro.apps().isEmpty();
+            // app bundles come through RAUC's artifact repository
+            case APPS + "files/moducop-app-update", APPS + "files/moducop-app-update.service",
+                    APPS + "files/moducop-app-preinstall", APPS + "files/moducop-app-postinstall" ->
+                    !distro.apps().isEmpty() && distro.rauc();
             default -> true;
         };
     }

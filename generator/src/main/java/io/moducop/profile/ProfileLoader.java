@@ -258,7 +258,8 @@ public final class ProfileLoader {
             }
             String display = Path.of(profileName).resolveSibling(rel).toString();
             try {
-                apps.add(new App(appName, display, ComposeLoader.load(file, display)));
+                apps.add(new App(appName, display, ComposeLoader.load(file, display),
+                        ((Long) entries.get(i).get("health-timeout")).intValue()));
             } catch (UserError e) {
                 errors.addAll(e.diagnostics());
             }

@@ -24,4 +24,10 @@ bootname=B
 [artifacts.apps]
 path=/data/moducop/app-repo
 type=trees
+
+# App bundles: refused before anything is written when they do not fit on /data; after the
+# install moducop-app-update tries their applications and keeps them only when healthy.
+[handlers]
+pre-install=/usr/libexec/moducop-app-preinstall
+post-install=/usr/libexec/moducop-app-postinstall
 [/#if]
