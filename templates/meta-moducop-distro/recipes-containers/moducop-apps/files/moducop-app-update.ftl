@@ -35,10 +35,15 @@ if [ -z "$slot" ]; then
     exit 0
 fi
 mkdir -p "$state"
-version=$(head -c 64 "$state/pending-version" 2> /dev/null | head -n 1)
-case "$version" in
-    '' | *[!A-Za-z0-9.+~_-]*) version=unknown ;;
-esac
+# the version of the bundle RAUC installed last (moducop-app-postinstall)
+pending_version() {
+    v=$(head -c 64 "$state/pending-version" 2> /dev/null | head -n 1)
+    case "$v" in
+        '' | *[!A-Za-z0-9.+~_-]*) v=unknown ;;
+    esac
+    echo "$v"
+}
+version=$(pending_version)
 if [ ! -e /run/moducop/slot-good ]; then
     result "app bundle $version: not tried: slot $slot is not marked good yet; install it again once it is"
     exit 1
@@ -111,15 +116,19 @@ stop_set() {
     done
 }
 
+# A bundle installed while another is on trial only merges its start into the running job: the
+# repository is looked at again after each trial.
+rc=0
 tried=
 while :; do
     id=$(repo_id)
-    [ "$id" != "$tried" ] || exit 0 # no bundle came in during the last trial
+    [ "$id" != "$tried" ] || exit "$rc"
     tried=$id
+    version=$(pending_version)
     old=$(set_dir)
     if [ "$old" = "$state/.set-$id" ]; then
         result "app bundle $version: its applications already run on slot $slot"
-        exit 0
+        continue
     fi
     tmp=$state/.set-$id.tmp
     copy_set "$tmp"
@@ -145,6 +154,6 @@ while :; do
         start_set > /dev/null
         result "app bundle $version: not healthy ($reason); reverted to $(set_version "$old")"
         /usr/libexec/moducop-app-prune "$slot" || echo "moducop-app-update: moducop-app-prune failed; unused images stay on /data"
-        exit 1
+        rc=1
     fi
 done

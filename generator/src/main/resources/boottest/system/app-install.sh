@@ -1,9 +1,16 @@
-# boot-test --system, app-install scenario, in slot A: an app bundle from another CA, then the real one
+# boot-test --system, app-install scenario, in slot A: app bundles from another CA, for another compatible
+# and with a flipped payload byte, then the real one
 repo=/data/moducop/app-repo
 before=$(slots)
 rauc install /run/boottest/other-ca-apps.raucb > /run/boottest/other-ca.log 2>&1
 echo "other-CA app bundle: rauc install exit $?: $(grep -iE 'error|fail|signature' /run/boottest/other-ca.log | tail -n 1)"
-if [ -z "$(ls -A "$repo" 2>&1)" ]; then echo "repository after refused bundle: empty"; else echo "repository after refused bundle: $(ls -A "$repo" | tr '\n' ' ')"; fi
+rauc install /run/boottest/other-compatible-apps.raucb > /run/boottest/other-compatible.log 2>&1
+echo "other-compatible app bundle: rauc install exit $?: $(grep -iE 'compatible|error|fail' /run/boottest/other-compatible.log | tail -n 1)"
+rauc install /run/boottest/tampered-apps.raucb > /run/boottest/tampered.log 2>&1
+echo "tampered app bundle: rauc install exit $?: $(grep -iE 'error|fail|corrupt|verity' /run/boottest/tampered.log | tail -n 1)"
+# the links are the installed artifacts; RAUC keeps its own data in hidden entries
+if [ -z "$(ls "$repo" 2>&1)" ]; then echo "repository after refused bundles: no application"; else echo "repository after refused bundles: $(ls "$repo" | tr '\n' ' ')"; fi
+echo "repository after refused bundles, RAUC's temporary copies: $(ls -A "$repo" | grep -c '\.tmp$') $(ls -A "$repo" | tr '\n' ' ')"
 app_update "apps bundle install" /run/boottest/apps.raucb boottest-apps
 while read -r app; do
     link=$(readlink "$repo/$app")
@@ -19,6 +26,7 @@ while read -r app; do
     echo "artifact $app images: $(grep -o '"digest"' "$repo/$app/oci/index.json" 2>/dev/null | wc -l) manifests"
 done < /run/boottest/app-names
 echo "repository: $(du -sk "$repo" | cut -f1) KiB on $(df --output=source "$repo" | tail -n 1)"
+echo "repository after the install, RAUC's temporary copies: $(ls -A "$repo" | grep -c '\.tmp$')"
 echo "env after app bundle: $(fw_printenv BOOT_ORDER 2>&1 | tr '\n' ' ')"
 if [ "$(slots)" = "$before" ]; then echo "root slots after app bundle: unchanged"; else echo "root slots after app bundle: changed ($before -> $(slots))"; fi
 rauc status > /run/boottest/status.log 2>&1; grep -iE "artifact|apps" /run/boottest/status.log | head -n 5 | sed 's/^/rauc status: /'

@@ -107,7 +107,7 @@ final class AppsScenarios extends ScenarioGroup {
         List<io.moducop.apps.App> apps = gen.profile().apps();
         Scenario s = new Scenario("app-install", "rauc install of an app bundle: the applications land in the apps repository on"
                 + " /data, go on trial and, healthy, run from there, marked good with the slot; the root slots and the boot"
-                + " environment stay as they were; a bundle from another CA is refused");
+                + " environment stay as they were; a bundle from another CA, one for another compatible and a tampered one are refused");
         if (apps.isEmpty()) {
             s.expect(false, "the profile declares applications", "no apps: in the profile");
             return finish(s, d);
@@ -121,6 +121,13 @@ final class AppsScenarios extends ScenarioGroup {
         long t0 = System.nanoTime();
         io.moducop.ota.AppBundle.Made made = appBundle(gen.profile(), keys, keyring, "boottest-apps", d.share.resolve("apps.raucb")).make(rauc);
         appBundle(gen.profile(), otherKeys, otherKeyring, "boottest-apps", d.share.resolve("other-ca-apps.raucb")).make(rauc);
+        io.moducop.profile.Profile.Ota ota = gen.profile().ota();
+        appBundle(gen.profile().withOta(new io.moducop.profile.Profile.Ota(ota.client(), "another-board", ota.keyringPem(),
+                ota.signingKey(), ota.signingCert())), keys, keyring, "boottest-apps", d.share.resolve("other-compatible-apps.raucb")).make(rauc);
+        // one byte of the payload (the squashfs with the artifacts) flipped; the signed manifest stays
+        byte[] tampered = Files.readAllBytes(d.share.resolve("apps.raucb"));
+        tampered[tampered.length / 2] ^= 0x01;
+        Files.write(d.share.resolve("tampered-apps.raucb"), tampered);
         s.evidence.add(String.format(java.util.Locale.ROOT, "app bundles made on the host with %s in %.0f s: %d bytes, %s, version %s",
                 rauc.version(), (System.nanoTime() - t0) / 1e9, made.bytes(), String.join(" ", made.apps()), made.version()));
         d.share("app-names", apps.stream().map(a -> a.name() + "\n").collect(java.util.stream.Collectors.joining())
@@ -134,7 +141,14 @@ final class AppsScenarios extends ScenarioGroup {
         sys.expectSystemUp(s, c, "A");
         s.expect(task(c, "other-CA app bundle: rauc install exit 1"), "an app bundle signed under another CA is refused",
                 taskLine(c, "other-CA app bundle"));
-        s.expect(task(c, "repository after refused bundle: empty"), "and installs nothing", taskLine(c, "repository after refused bundle"));
+        s.expect(task(c, "other-compatible app bundle: rauc install exit 1"), "an app bundle for another compatible is refused",
+                taskLine(c, "other-compatible app bundle"));
+        s.expect(task(c, "tampered app bundle: rauc install exit 1"), "an app bundle with one payload byte flipped is refused",
+                taskLine(c, "tampered app bundle"));
+        s.expect(task(c, "repository after refused bundles: no application"), "and none of the three installs an application",
+                taskLine(c, "repository after refused bundles:"));
+        // RAUC 1.13 leaves the tampered artifact's partial copy (.artifact-NAME-HASH.tmp) until its next install prunes it
+        s.evidence.add(taskLine(c, "repository after refused bundles, RAUC's temporary copies:"));
         s.expect(task(c, "apps bundle install: rauc install exit 0"), "rauc install of the app bundle succeeded",
                 taskLine(c, "apps bundle install:"));
         for (io.moducop.apps.App a : apps) {
@@ -154,6 +168,8 @@ final class AppsScenarios extends ScenarioGroup {
                 && taskLine(c, "apps bundle install: moducop-app status: slot A").endsWith(": runs app bundle boottest-apps"),
                 "moducop-app status: slot A runs the app bundle's applications", taskLine(c, "apps bundle install: moducop-app status: slot A"));
         expectAppsUp(s, c, apps, ports, "after the app bundle: ");
+        s.expect(task(c, "repository after the install, RAUC's temporary copies: 0"), "the install removed what the refused"
+                + " tampered bundle left", taskLine(c, "repository after the install, RAUC's temporary copies:"));
         s.expect(task(c, "env after app bundle: BOOT_ORDER=A B"), "the boot environment is unchanged (no slot switch, no reboot)",
                 taskLine(c, "env after app bundle"));
         s.expect(task(c, "root slots after app bundle: unchanged"), "neither root slot was written",

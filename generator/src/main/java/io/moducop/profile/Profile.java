@@ -75,6 +75,11 @@ public record Profile(
         return new Profile(source, release, board, base, storage, partitions, bootAttempts, overlays, containers, apps, other, ota);
     }
 
+    /** The same profile with other update settings (boot-test's app-install makes a bundle for another compatible). */
+    public Profile withOta(Ota other) {
+        return new Profile(source, release, board, base, storage, partitions, bootAttempts, overlays, containers, apps, login, other);
+    }
+
     /** The same profile on another base board (boot-test runs real-board logic on QEMU's devices). */
     public Profile withBase(MachineConfig other) {
         return new Profile(source, release, board, other, storage, partitions, bootAttempts, overlays, containers, apps, login, ota);
