@@ -40,7 +40,7 @@ do_install() {
 }
 do_install[vardepsexclude] += "MODUCOP_APPS_OCI"
 
-FILES:${PN} = "${datadir}/moducop/apps ${bindir}/moducop-app ${libexecdir}/moducop-app* ${libexecdir}/moducop-apps.sh \
+FILES:${PN} = "${datadir}/moducop/apps ${bindir}/moducop-app ${libexecdir}/moducop-app* \
     ${systemd_system_unitdir}/moducop-app@.service[#if distro.rauc] ${systemd_system_unitdir}/moducop-app-update.service[/#if]"
 SYSTEMD_SERVICE:${PN} = "[=units("moducop-apps")]"
 # tar: RAUC unpacks an app bundle's artifacts with tar --acl --xattrs, which busybox's tar lacks
