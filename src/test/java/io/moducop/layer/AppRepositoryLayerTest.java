@@ -28,7 +28,9 @@ class AppRepositoryLayerTest {
         SortedMap<String, byte[]> out = new LayerGenerator().generate(List.of(ProfileLoader.load(Path.of("examples/web-app/board.yaml"))));
         String conf = out.entrySet().stream().filter(e -> e.getKey().endsWith("/system.conf")).map(e -> new String(e.getValue(),
                 StandardCharsets.UTF_8)).findFirst().orElseThrow();
-        assertTrue(conf.endsWith("[artifacts.apps]\npath=/data/moducop/app-repo\ntype=trees\n"), conf);
+        assertTrue(conf.contains("\n[artifacts.apps]\npath=/data/moducop/app-repo\ntype=trees\n"), conf);
+        assertTrue(conf.endsWith("\n[handlers]\npre-install=/usr/libexec/moducop-app-preinstall\n"
+                + "post-install=/usr/libexec/moducop-app-postinstall\n"), conf);
         assertTrue(text(out, "meta-moducop-distro/recipes-core/moducop-init/files/moducop-init")
                 .contains("mkdir -p \"$DATA/moducop/app-repo\""));
         assertTrue(text(out, "meta-moducop-distro/recipes-containers/moducop-apps/moducop-apps.bb")
