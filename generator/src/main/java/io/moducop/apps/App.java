@@ -4,9 +4,10 @@ import java.util.Objects;
 
 /**
  * One application of a profile: its name (systemd instance and compose project), its compose
- * file and the seconds it has to become healthy. {@code composeSource} is the path as the profile gave it, for messages only, so equality
- * leaves it out: profiles that reach one compose file by different paths share one distro layer
- * ({@link io.moducop.model.LayerModel} compares the applications of every profile).
+ * file and the seconds it has to become healthy. {@code composeSource} is the path as the profile
+ * gave it, for messages only, so equality leaves it out: profiles that reach one compose file by
+ * different paths share one distro layer ({@link io.moducop.model.LayerModel} compares the
+ * applications of every profile).
  */
 public record App(String name, String composeSource, ComposeFile compose, int healthTimeout) {
 

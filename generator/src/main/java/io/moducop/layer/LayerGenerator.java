@@ -249,7 +249,7 @@ public final class LayerGenerator {
         return out;
     }
 
-    /** The one place that decides which files exist: every template not named here always makes its file. */
+    /** The one place that decides which files exist: every template not named here, and not an application file, always makes its file. */
     static boolean wanted(String file, Distro distro, Machine machine) {
         return switch (file) {
             case DISTRO_LAYER + "/recipes-core/bundles/moducop-bundle.bb",
@@ -259,15 +259,12 @@ public final class LayerGenerator {
                     KERNEL_DIR + "files/moducop-rauc.cfg" -> distro.rauc();
             case BSP_LAYER + "/dynamic-layers/rauc/recipes-core/rauc/files/" + MACHINE + "/ca.cert.pem" ->
                     distro.rauc() && (machine == null || machine.keyringInLayer());
-            case APPS + "moducop-apps.bb", APPS + "files/moducop-app@.service", APPS + "files/moducop-app-load",
-                    APPS + "files/moducop-app-check", APPS + "files/moducop-app-prune", APPS + "files/moducop-apps.sh",
-                    APPS + "files/moducop-app-compose", APPS + "files/moducop-app-health", APPS + "files/moducop-app" ->
-                    !distro.apps().isEmpty();
             // app bundles come through RAUC's artifact repository
             case APPS + "files/moducop-app-update", APPS + "files/moducop-app-update.service",
                     APPS + "files/moducop-app-preinstall", APPS + "files/moducop-app-postinstall" ->
                     !distro.apps().isEmpty() && distro.rauc();
-            default -> true;
+            // the rest of the applications' recipe
+            default -> !file.startsWith(APPS) || !distro.apps().isEmpty();
         };
     }
 
