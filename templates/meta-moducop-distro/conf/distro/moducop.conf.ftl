@@ -13,6 +13,12 @@ DISTRO_FEATURES:append = " systemd usrmerge virtualization seccomp ipv6[#if dist
 DISTRO_FEATURES_BACKFILL_CONSIDERED:append = " sysvinit"
 [/#if]
 INIT_MANAGER = "systemd"
+[#if distro.rauc]
+
+# rauc install http://... streams the bundle through a network block device. meta-rauc builds
+# NBD into linux-yocto (rauc.cfg); where a kernel has it as a module, nothing loads it on demand.
+KERNEL_MODULE_AUTOLOAD:append = " nbd"
+[/#if]
 
 # /root is a persistent overlay; poky's default home for root is /home/root.
 ROOT_HOME = "/root"
