@@ -9,7 +9,8 @@
 #      backports ships QEMU >= 9),
 #   3. apt-get update,
 #   4. install the host tools (qemu-system-arm from bookworm-backports; systemd for `systemctl --root
-#      preset-all`, which enables the --system guest's units as the image's rootfs step does; for
+#      preset-all`, which enables the --system guest's units as the image's rootfs step does; busybox
+#      for its httpd, the update server of app-install's streamed bundle; for
 #      the GRUB flow qemu-system-x86, OVMF and Debian's x86_64-efi GRUB),
 #   5. register arm64 user-mode emulation with binfmt_misc (boot-test --system builds its arm64
 #      userland with mmdebstrap; no systemd runs on CI hosts, so systemd-binfmt does not).
@@ -105,7 +106,7 @@ echo "+ apt-get install (host tools)"
 apt-get install -y --no-install-recommends \
     u-boot-qemu u-boot-tools \
     fdisk dosfstools mtools e2fsprogs cpio gzip dpkg xz-utils zstd device-tree-compiler \
-    mmdebstrap qemu-user-static openssh-client openssl systemd \
+    mmdebstrap qemu-user-static openssh-client openssl systemd busybox \
     ovmf grub-efi-amd64-bin grub-common
 echo "+ apt-get install -t bookworm-backports qemu-system-arm qemu-system-x86"
 apt-get install -y --no-install-recommends -t bookworm-backports qemu-system-arm qemu-system-x86

@@ -82,7 +82,8 @@ check_host_tools() {
         dd:coreutils \
         dpkg-deb:dpkg \
         apt-get:apt \
-        apt-cache:apt; do
+        apt-cache:apt \
+        busybox:busybox; do
         tool=${entry%%:*}
         pkg=${entry#*:}
         if path=$(find_tool "$tool"); then

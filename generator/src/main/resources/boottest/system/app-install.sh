@@ -1,6 +1,8 @@
 # boot-test --system, app-install scenario, in slot A: app bundles from another CA, for another compatible
-# and with a flipped payload byte, then the real one
+# and with a flipped payload byte (from the file and streamed), then the real one, streamed from the
+# harness's update server
 repo=/data/moducop/app-repo
+url=$(cat /run/boottest/update-url)
 before=$(slots)
 rauc install /run/boottest/other-ca-apps.raucb > /run/boottest/other-ca.log 2>&1
 echo "other-CA app bundle: rauc install exit $?: $(grep -iE 'error|fail|signature' /run/boottest/other-ca.log | tail -n 1)"
@@ -8,10 +10,14 @@ rauc install /run/boottest/other-compatible-apps.raucb > /run/boottest/other-com
 echo "other-compatible app bundle: rauc install exit $?: $(grep -iE 'compatible|error|fail' /run/boottest/other-compatible.log | tail -n 1)"
 rauc install /run/boottest/tampered-apps.raucb > /run/boottest/tampered.log 2>&1
 echo "tampered app bundle: rauc install exit $?: $(grep -iE 'error|fail|corrupt|verity' /run/boottest/tampered.log | tail -n 1)"
+rauc install "${url}tampered-apps.raucb" > /run/boottest/tampered-streamed.log 2>&1
+echo "tampered app bundle, streamed: rauc install exit $?: $(grep -m 1 LastError /run/boottest/tampered-streamed.log)"
 # the links are the installed artifacts; RAUC keeps its own data in hidden entries
 if [ -z "$(ls "$repo" 2>&1)" ]; then echo "repository after refused bundles: no application"; else echo "repository after refused bundles: $(ls "$repo" | tr '\n' ' ')"; fi
 echo "repository after refused bundles, RAUC's temporary copies: $(ls -A "$repo" | grep -c '\.tmp$') $(ls -A "$repo" | tr '\n' ' ')"
-app_update "apps bundle install" /run/boottest/apps.raucb boottest-apps
+app_update "apps bundle install" "${url}apps.raucb" boottest-apps
+# RAUC streams through an nbd device its own rauc-nbd process serves (the kernel module loads on demand)
+echo "streaming: $(grep -m 1 -w nbd /proc/modules | cut -d' ' -f1) $(journalctl -b -u rauc --no-pager -o cat | grep -ciE 'nbd|stream') journal lines on nbd or streaming"
 while read -r app; do
     link=$(readlink "$repo/$app")
     case $link in

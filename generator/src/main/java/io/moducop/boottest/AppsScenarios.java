@@ -135,9 +135,22 @@ final class AppsScenarios extends ScenarioGroup {
         d.share("slot-devices", (sys.partition("rootA") + "\n" + sys.partition("rootB") + "\n").getBytes(StandardCharsets.UTF_8));
         List<String> ports = ports(apps);
         d.share("probe-ports", (String.join("\n", ports) + "\n").getBytes(StandardCharsets.UTF_8));
+        d.share("update-url", UpdateServer.URL.getBytes(StandardCharsets.UTF_8));
         d.task(resource("boottest/system/app-update.sh") + resource("boottest/system/app-install.sh")
                 + resource("boottest/system/apps-check.sh"));
-        BootConsole c = d.boot(s);
+        Path serverLog = d.dir.resolve("update-server.log");
+        BootConsole c;
+        try (UpdateServer server = UpdateServer.start(sys.assets.tool("busybox").toString(), d.share, serverLog)) {
+            d.updateServer = server;
+            d.notes.add("harness: busybox httpd on 127.0.0.1 serves the bundles, reached by the guest as " + UpdateServer.URL
+                    + " and nothing else (QEMU's user network, restrict=on, one guestfwd): the update server a streamed install reads");
+            c = d.boot(s);
+            List<String> codes = server.responses();
+            s.expect(codes.contains("206"), "the streamed installs read the bundles with HTTP range requests (206 Partial Content)",
+                    "update server: " + codes.size() + " responses, " + codes.stream().filter("206"::equals).count() + " of them 206");
+        } finally {
+            d.updateServer = null;
+        }
         sys.expectSystemUp(s, c, "A");
         s.expect(task(c, "other-CA app bundle: rauc install exit 1"), "an app bundle signed under another CA is refused",
                 taskLine(c, "other-CA app bundle"));
@@ -145,12 +158,18 @@ final class AppsScenarios extends ScenarioGroup {
                 taskLine(c, "other-compatible app bundle"));
         s.expect(task(c, "tampered app bundle: rauc install exit 1"), "an app bundle with one payload byte flipped is refused",
                 taskLine(c, "tampered app bundle"));
+        // refused after the bundle was mounted from the stream: reading the flipped byte, not for want of a block device
+        String streamedTampered = taskLine(c, "tampered app bundle, streamed");
+        s.expect(task(c, "tampered app bundle, streamed: rauc install exit 1: LastError: ")
+                && !streamedTampered.contains("mounting bundle"), "and refused when streamed over HTTP, once mounted", streamedTampered);
         s.expect(task(c, "repository after refused bundles: no application"), "and none of the three installs an application",
                 taskLine(c, "repository after refused bundles:"));
         // RAUC 1.13 leaves the tampered artifact's partial copy (.artifact-NAME-HASH.tmp) until its next install prunes it
         s.evidence.add(taskLine(c, "repository after refused bundles, RAUC's temporary copies:"));
-        s.expect(task(c, "apps bundle install: rauc install exit 0"), "rauc install of the app bundle succeeded",
-                taskLine(c, "apps bundle install:"));
+        s.expect(task(c, "apps bundle install: rauc install exit 0"), "rauc install of the app bundle succeeded, streamed"
+                + " from the update server (" + UpdateServer.URL + "apps.raucb)", taskLine(c, "apps bundle install:"));
+        s.expect(task(c, "streaming: nbd "), "RAUC streamed it through the kernel's network block device",
+                taskLine(c, "streaming:"));
         for (io.moducop.apps.App a : apps) {
             s.expect(task(c, "artifact " + a.name() + ": link to .artifact-"), a.name() + " is an artifact of the apps repository"
                     + " (a link to its content-addressed directory)", taskLine(c, "artifact " + a.name() + ":"));

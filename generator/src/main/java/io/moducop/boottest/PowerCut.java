@@ -76,7 +76,7 @@ final class PowerCut {
     private Qemu.Boot boot(Path disk, Path pflash, Qemu.Stop stop, String name) throws IOException, InterruptedException {
         Path share = dir.resolve("share");
         Files.createDirectories(share);
-        Qemu.Boot b = board.on(disk, pflash).systemPowerCycle(share, Qemu.Network.USER, Qemu.freePort(), 120, stop, dir.resolve(name + ".log"));
+        Qemu.Boot b = board.on(disk, pflash).systemPowerCycle(share, Qemu.Network.USER.qemuArgs(Qemu.freePort(), null), 120, stop, dir.resolve(name + ".log"));
         return b;
     }
 

@@ -77,16 +77,21 @@ final class Qemu {
 
     /** What the board's Ethernet port is plugged into. */
     enum Network {
-        /** QEMU's user network with restrict=on: a DHCP server answers, the guest reaches nothing else; SSH forwarded. */
+        /**
+         * QEMU's user network with restrict=on: a DHCP server answers, the guest reaches nothing else; SSH forwarded,
+         * and an {@link UpdateServer} where the scenario has one.
+         */
         USER,
         /** No network card: no link ever comes up (a device with its cable unplugged). */
         NONE,
         /** A card on a hub with no other port: the link is up and nobody answers DHCP. */
         NO_DHCP;
 
-        List<String> qemuArgs(int sshPort) {
+        /** {@code server} may be null (none); only the user network reaches it. */
+        List<String> qemuArgs(int sshPort, UpdateServer server) {
             return switch (this) {
-                case USER -> List.of("-netdev", "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:" + sshPort + "-:22",
+                case USER -> List.of("-netdev", "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:" + sshPort + "-:22"
+                        + (server == null ? "" : "," + server.guestfwd()),
                         "-device", "virtio-net-device,netdev=n0");
                 case NONE -> List.of();
                 case NO_DHCP -> List.of("-netdev", "hubport,id=n0,hubid=0", "-device", "virtio-net-device,netdev=n0");

@@ -114,10 +114,11 @@ public final class ScenarioCatalog {
                 + " with no network, answer on their published ports, take part in the health gate and run again after a"
                 + " reboot"),
         APP_INSTALL("app-install", "profiles with apps", "an app bundle (`moducop app-bundle`, made by RAUC 1.13 on the host)"
-                + " installed with `rauc install`: each application is an artifact of the `apps` repository on `/data` with the"
+                + " streamed with `rauc install http://...` from an HTTP server on the host's 127.0.0.1 (range requests,"
+                + " the only address the guest reaches): each application is an artifact of the `apps` repository on `/data` with the"
                 + " profile's compose file and exactly its pinned images; the root slots, the booted slot and the boot environment"
                 + " are unchanged; one signed under another CA, one for another compatible and one with a flipped payload"
-                + " byte are refused and install nothing. RAUC's post-install handler"
+                + " byte (from a file and streamed) are refused and install nothing. RAUC's post-install handler"
                 + " puts the bundle's applications on trial: they run from `/data`, healthy, and are marked good with the"
                 + " slot (`moducop-app status`)"),
         OFFLINE("offline", null, "no network card: two boots complete, the failed wait for the network is reported, not"

@@ -137,8 +137,8 @@ public final class SystemScenarios {
                 "the image's openssh-sshd preset enables sshd.socket; Debian's openssh-server names its socket unit ssh.socket"));
         if (gen.profile().ota().rauc()) {
             h.add(DiskBuilder.HarnessFile.resource("/usr/lib/modules-load.d/moducop-boottest-rauc.conf", 0644, "moducop-boottest-rauc.conf",
-                    false, "meta-rauc's kernel fragment (rauc.cfg) builds loop, squashfs, dm and dm-verity into linux-yocto;"
-                            + " Debian's kernel has them as modules that the bundle mount does not load"));
+                    false, "meta-rauc's kernel fragment (rauc.cfg) builds loop, squashfs, dm, dm-verity and nbd into linux-yocto;"
+                            + " Debian's kernel has them as modules that the bundle mount and RAUC's streaming do not load"));
         }
         if (!gen.profile().apps().isEmpty()) {
             h.add(DiskBuilder.HarnessFile.resource("/usr/lib/systemd/system/moducop-app@.service.d/zz-boottest.conf", 0644,
@@ -243,6 +243,8 @@ public final class SystemScenarios {
         int sshPort;
         /** What the board's network port is plugged into. */
         Qemu.Network network = Qemu.Network.USER;
+        /** The update server the user network reaches (null: none). */
+        UpdateServer updateServer;
         /** The outer bound of one power cycle (a hang); a task that does more in one boot may raise it. */
         int bootTimeoutSeconds = BOOT_TIMEOUT_SECONDS;
         /** What the harness adds to slot A beyond {@link #harnessFiles} (login: root's password). */
@@ -323,7 +325,7 @@ public final class SystemScenarios {
             });
             Path log = dir.resolve("console-" + ++cycles + ".log");
             sshPort = Qemu.freePort();
-            Qemu.Boot b = unit.systemPowerCycle(share, network, sshPort, bootTimeoutSeconds, withDeadEnds, log);
+            Qemu.Boot b = unit.systemPowerCycle(share, network.qemuArgs(sshPort, updateServer), bootTimeoutSeconds, withDeadEnds, log);
             lastBoot = b;
             s.add(b, bootTimeoutSeconds);
             s.logs.add(log.toString());

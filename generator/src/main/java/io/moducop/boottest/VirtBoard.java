@@ -89,12 +89,12 @@ final class VirtBoard implements Board {
         }
 
         /**
-         * One power cycle of the real-userland board: as {@link #powerCycle} plus the network {@code net}
-         * ({@link Qemu.Network#USER}: the guest reaches nothing; SSH forwarded from 127.0.0.1:{@code sshPort}),
+         * One power cycle of the real-userland board: as {@link #powerCycle} plus the network card's QEMU arguments
+         * {@code net} ({@link Qemu.Network#qemuArgs}),
          * an i6300esb watchdog on the PCI bus, and the host directory {@code share} as 9p tag
          * "boottest" for the harness's reporter. The console is written to {@code log} as it comes.
          */
-        Qemu.Boot systemPowerCycle(Path share, Qemu.Network net, int sshPort, int timeoutSeconds, Qemu.Stop stop, Path log)
+        Qemu.Boot systemPowerCycle(Path share, List<String> net, int timeoutSeconds, Qemu.Stop stop, Path log)
                 throws IOException, InterruptedException {
             List<String> cmd = new ArrayList<>(command());
             cmd.addAll(List.of(
@@ -103,7 +103,7 @@ final class VirtBoard implements Board {
                     "-device", "virtio-blk-pci,drive=env",
                     "-device", "i6300esb", "-action", "watchdog=reset",
                     "-virtfs", "local,path=" + share + ",mount_tag=boottest,security_model=none,id=boottest"));
-            cmd.addAll(net.qemuArgs(sshPort));
+            cmd.addAll(net);
             return Qemu.run(cmd, timeoutSeconds, stop, log);
         }
 

@@ -60,6 +60,12 @@ public final class Processes {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
     }
 
+    /** Starts {@code command} (a server the caller ends itself) with stdin from /dev/null and its output appended to {@code log}. */
+    public static Process startLogged(List<String> command, Path log) throws IOException {
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    }
+
     /** Standard output kept apart, byte for byte (a manifest whose digest is checked); {@code errors} is stderr. */
     public record Captured(int exitCode, byte[] output, String errors) {
         public boolean ok() {
