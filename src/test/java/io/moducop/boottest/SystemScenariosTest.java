@@ -186,6 +186,30 @@ class SystemScenariosTest {
     }
 
     /**
+     * moducop run, the app developer's loop: the profile's system boots (as boot-test builds it) and
+     * its application answers on the host's 127.0.0.1:8080 through the forward; SSH answers too.
+     */
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    void runBootsTheSystemAndItsApplicationAnswersOnTheHost() throws IOException, InterruptedException {
+        if (System.getenv("MODUCOP_LONG_BOOT_TESTS") == null) {
+            Assumptions.abort("SKIPPED: set MODUCOP_LONG_BOOT_TESTS=1 (one boot with an application, about 4 minutes)");
+        }
+        try (LocalRegistry registry = new LocalRegistry(Files.createDirectories(work.resolve("registry")))) {
+            ImageCache images = new ImageCache(work.resolve("images"), null, false);
+            GeneratedFiles g = withApp(registry, images, 1);
+            java.io.StringWriter said = new java.io.StringWriter();
+            Path dir = Files.createDirectories(work.resolve("run"));
+            int rc = InteractiveRun.run(assets, g, images, dir, new InteractiveRun.Options(Qemu.freePort(), null, true, 900,
+                    dir.resolve("console.log")), new java.io.PrintWriter(said, true));
+            System.out.println(said);
+            assertEquals(0, rc, said.toString());
+            assertTrue(said.toString().matches("(?s).*web port 8080 on 127\\.0\\.0\\.1:8080 \\(HTTP/1\\.[01] 200 OK\\).*"), said.toString());
+            assertTrue(said.toString().matches("(?s).*ssh on 127\\.0\\.0\\.1:[0-9]+ \\(SSH-2\\.0-OpenSSH_.*"), said.toString());
+        }
+    }
+
+    /**
      * An app bundle made by moducop app-bundle (RAUC 1.13 on the host) installed by the guest's RAUC
      * into the generated system.conf's artifact repository on /data, nothing else changed.
      */

@@ -96,6 +96,11 @@ final class VirtBoard implements Board {
          */
         Qemu.Boot systemPowerCycle(Path share, List<String> net, int timeoutSeconds, Qemu.Stop stop, Path log)
                 throws IOException, InterruptedException {
+            return Qemu.run(systemCommand(share, net), timeoutSeconds, stop, log);
+        }
+
+        /** The QEMU command line of {@link #systemPowerCycle}. */
+        List<String> systemCommand(Path share, List<String> net) {
             List<String> cmd = new ArrayList<>(command());
             cmd.addAll(List.of(
                     // the environment bank once more, as a disk Linux can reach (/dev/vdb): Debian's kernel has no CFI flash driver
@@ -104,7 +109,7 @@ final class VirtBoard implements Board {
                     "-device", "i6300esb", "-action", "watchdog=reset",
                     "-virtfs", "local,path=" + share + ",mount_tag=boottest,security_model=none,id=boottest"));
             cmd.addAll(net);
-            return Qemu.run(cmd, timeoutSeconds, stop, log);
+            return cmd;
         }
 
         private List<String> command() {

@@ -25,7 +25,7 @@ public final class Moducop implements Runnable {
      */
     private static final Map<String, Class<?>> COMMANDS = commands(ValidateCommand.class, GenerateCommand.class,
             SchemaCommand.class, BootTestCommand.class, BuildCommand.class, LockCommand.class, KeysCommand.class,
-            FetchCommand.class, AppBundleCommand.class);
+            FetchCommand.class, AppBundleCommand.class, RunCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

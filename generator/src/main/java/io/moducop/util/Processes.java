@@ -60,6 +60,11 @@ public final class Processes {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
     }
 
+    /** Starts {@code command} on this process's own terminal (stdin, stdout and stderr), for a user to work with. */
+    public static Process startInteractive(List<String> command) throws IOException {
+        return new ProcessBuilder(command).inheritIO().start();
+    }
+
     /** Starts {@code command} (a server the caller ends itself) with stdin from /dev/null and its output appended to {@code log}. */
     public static Process startLogged(List<String> command, Path log) throws IOException {
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
