@@ -16,8 +16,9 @@ echo "tampered app bundle, streamed: rauc install exit $?: $(grep -m 1 LastError
 if [ -z "$(ls "$repo" 2>&1)" ]; then echo "repository after refused bundles: no application"; else echo "repository after refused bundles: $(ls "$repo" | tr '\n' ' ')"; fi
 echo "repository after refused bundles, RAUC's temporary copies: $(ls -A "$repo" | grep -c '\.tmp$') $(ls -A "$repo" | tr '\n' ' ')"
 app_update "apps bundle install" "${url}apps.raucb" boottest-apps
-# RAUC streams through an nbd device its own rauc-nbd process serves (the kernel module loads on demand)
-echo "streaming: $(grep -m 1 -w nbd /proc/modules | cut -d' ' -f1) $(journalctl -b -u rauc --no-pager -o cat | grep -ciE 'nbd|stream') journal lines on nbd or streaming"
+# a streamed bundle is mounted from a network block device, a local one from a loop device
+journalctl -b -u rauc --no-pager -o cat > /run/boottest/rauc-journal.log 2>&1
+echo "streaming: $(grep -ci nbd /run/boottest/rauc-journal.log) lines of RAUC's journal name nbd: $(grep -i -m 1 nbd /run/boottest/rauc-journal.log)"
 while read -r app; do
     link=$(readlink "$repo/$app")
     case $link in

@@ -67,6 +67,11 @@ public record HostAssets(Path cache, Map<String, Path> tools) {
         return p;
     }
 
+    /** {@code given}, or boot-test's and run's default cache, ~/.cache/moducop/boot-test. */
+    public static Path cacheDir(Path given) {
+        return given != null ? given : Path.of(System.getProperty("user.home"), ".cache", "moducop", "boot-test");
+    }
+
     /** Runs prepare-assets.sh (quick when the cache is complete). */
     public static HostAssets prepare(Path cache) {
         return prepare(cache, "prepare-assets.sh");

@@ -118,7 +118,7 @@ final class BootTestCommand implements Callable<Integer> {
         }
         String machine = profile.board().name();
 
-        Path cacheDir = cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "moducop", "boot-test");
+        Path cacheDir = HostAssets.cacheDir(cache);
         long t0 = System.nanoTime();
         List<String> ids = scenarios.isEmpty() ? known : scenarios;
         if (system && scenarios.isEmpty() && profile.apps().isEmpty()) {
@@ -185,7 +185,7 @@ final class BootTestCommand implements Callable<Integer> {
         if (verbose) {
             Raspi4bBoard.emulationNotes().forEach(n -> out.println("  " + n));
         }
-        Path cacheDir = cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "moducop", "boot-test");
+        Path cacheDir = HostAssets.cacheDir(cache);
         long t0 = System.nanoTime();
         HostAssets assets = HostAssets.prepareRaspi(cacheDir);
         out.printf("assets: %s (QEMU %s, %s)%n", escape(cacheDir), escape(assets.tools().getOrDefault("qemu-version", Path.of("?"))),

@@ -93,7 +93,7 @@ final class RunCommand implements Callable<Integer> {
             out.println("run: nobody can log in to this profile's system (login.ssh-keys is empty, login.development is false):"
                     + " its applications still answer on their ports");
         }
-        Path cacheDir = cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "moducop", "boot-test");
+        Path cacheDir = HostAssets.cacheDir(cache);
         HostAssets assets = HostAssets.prepareSystem(cacheDir);
         io.moducop.apps.ImageCache cacheOfImages = new io.moducop.apps.ImageCache(images != null ? images
                 : io.moducop.apps.ImageCache.defaultDir(), null, true);
