@@ -157,4 +157,65 @@ final class AppBundleUpdateScenario {
                 taskLine(c, "A volume:"));
         return finish(s, d);
     }
+    /**
+     * {@code versions.size()} app bundles in a row on one boot of slot A, each with its own image:
+     * each goes on trial, is healthy, marked good and answers; afterwards only what the rules keep
+     * is on /data (the slot's own images, the set marked good, RAUC's last artifact), so /data does
+     * not grow from the second update to the last by more than {@code slackKiB}.
+     */
+    ScenarioResult manyUpdates(List<Profile> versions, int slackKiB) throws IOException, InterruptedException {
+        Path dir = sys.work.resolve("app-updates");
+        run("rm", "-rf", dir.toString());
+        Files.createDirectories(dir);
+        Device d = sys.device(dir, sys.gen);
+        Scenario s = new Scenario("app-updates", versions.size() + " app bundles in a row on a running device: each healthy,"
+                + " marked good and answering; /data bounded");
+        d.build();
+        // every trial stops and starts two containers under emulation (66-123 s each at load 5)
+        d.bootTimeoutSeconds = SystemScenarios.BOOT_TIMEOUT_SECONDS + 240 * versions.size();
+        RaucHost rauc = RaucHost.prepare(RaucHost.defaultDir());
+        Path keys = sys.work.resolve("keys");
+        byte[] keyring = Files.readAllBytes(keys.resolve(DevelopmentKeys.CA_CERT));
+        StringBuilder names = new StringBuilder();
+        for (int i = 0; i < versions.size(); i++) {
+            String name = "web-u" + (i + 1);
+            appsGroup.appBundle(versions.get(i), keys, keyring, name, d.share.resolve(name + ".raucb")).make(rauc);
+            names.append(name).append('\n');
+        }
+        d.share("bundles", names.toString().getBytes(StandardCharsets.UTF_8));
+        d.task(resource("boottest/system/app-update.sh") + """
+                used() { du -sk /data/containers /data/moducop | awk '{ s += $1 } END { print s }'; }
+                echo "before: data $(used) KiB"
+                for b in $(cat /run/boottest/bundles); do
+                    app_update "$b" "/run/boottest/$b.raucb" "$b"
+                    page=$(probe 8080 | tail -c 40)
+                    sets=$(ls -d /data/moducop/apps/.set-* 2> /dev/null | wc -l)
+                    echo "after $b: page $page; data $(used) KiB; images $(podman images -q | sort -u | wc -l); sets $sets"
+                done
+                sync
+                """);
+        BootConsole c = d.boot(s);
+        sys.expectSystemUp(s, c, "A");
+        long second = -1;
+        long most = -1;
+        String last = "";
+        for (int i = 0; i < versions.size(); i++) {
+            String name = "web-u" + (i + 1);
+            s.expect(taskLine(c, name + ": outcome after").endsWith("app bundle " + name + ": healthy; marked good with slot A"),
+                    name + " went on trial, was healthy and was marked good", taskLine(c, name + ": outcome after"));
+            last = taskLine(c, "after " + name + ": ");
+            s.expect(last.contains("hello from version " + (i + 2)), name + " answers with its own page", last);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("; data ([0-9]+) KiB;").matcher(last);
+            long kib = m.find() ? Long.parseLong(m.group(1)) : -1;
+            if (i == 1) {
+                second = kib;
+            }
+            most = Math.max(most, i >= 1 ? kib : -1);
+        }
+        s.expect(second > 0 && most <= second + slackKiB, "/data (containers and moducop) grew by at most " + slackKiB
+                + " KiB from the second update to the last", "after the second: " + second + " KiB, most after it: " + most + " KiB");
+        s.expect(last.matches(".*; images [12]; sets 1$"), "after the last update: the slot's image and the last bundle's, one set", last);
+        s.evidence.add("before: " + taskLine(c, "before: data"));
+        return finish(s, d);
+    }
 }

@@ -309,20 +309,47 @@ class SystemScenariosTest {
      * withoutRevert}: moducop-app-update keeps whatever it tried.
      */
     private ScenarioResult appUpdate(boolean withoutRevert) throws IOException, InterruptedException {
+        return withoutRevert ? appUpdate("without the revert", "moducop-app-update", "if reason=$(start_set); then",
+                "if reason=$(start_set) || true; then") : appUpdate("", null, null, null);
+    }
+
+    /** The app-update scenario; {@code script} (under moducop-apps' files) mutated: {@code from} replaced by {@code to}, unless null. */
+    private ScenarioResult appUpdate(String label, String script, String from, String to) throws IOException, InterruptedException {
         try (LocalRegistry registry = new LocalRegistry(Files.createDirectories(work.resolve("registry")))) {
             ImageCache images = new ImageCache(work.resolve("images"), null, false);
             GeneratedFiles g = withApp(registry, images, 1, true, VOLUME);
-            if (withoutRevert) {
-                String script = new String(g.files().get(APPS + "moducop-app-update"), UTF_8);
-                String kept = script.replace("if reason=$(start_set); then", "if reason=$(start_set) || true; then");
-                assertFalse(kept.equals(script), "the mutation must change moducop-app-update");
-                g = g.withFile(APPS + "moducop-app-update", kept.getBytes(UTF_8));
+            if (script != null) {
+                String text = new String(g.files().get(APPS + script), UTF_8);
+                String mutated = text.replace(from, to);
+                assertFalse(mutated.equals(text), "the mutation must change " + script);
+                g = g.withFile(APPS + script, mutated.getBytes(UTF_8));
             }
             Profile two = withApp(registry, images, 2, true, VOLUME).profile();
             Profile three = withApp(registry, images, 3, false, VOLUME).profile();
             ScenarioResult r = new AppBundleUpdateScenario(new SystemScenarios(assets, g, work.resolve("bt"), images)).appUpdate(two, three);
-            System.out.println((withoutRevert ? "without the revert: " : "") + r);
+            System.out.println(label + (label.isEmpty() ? "" : ": ") + r);
             return r;
+        }
+    }
+
+    /** 20 app bundles in a row, each with a new image: each healthy and marked good; /data does not grow. */
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    void twentyAppBundlesInARowKeepDataBounded() throws IOException, InterruptedException {
+        if (System.getenv("MODUCOP_LONG_BOOT_TESTS") == null) {
+            Assumptions.abort("SKIPPED: set MODUCOP_LONG_BOOT_TESTS=1 (one boot with 20 app bundle trials, 25-45 minutes)");
+        }
+        try (LocalRegistry registry = new LocalRegistry(Files.createDirectories(work.resolve("registry")))) {
+            ImageCache images = new ImageCache(work.resolve("images"), null, false);
+            GeneratedFiles g = withApp(registry, images, 1, true, VOLUME);
+            List<Profile> versions = new java.util.ArrayList<>();
+            for (int v = 2; v <= 21; v++) {
+                versions.add(withApp(registry, images, v, true, VOLUME).profile());
+            }
+            // one version's image is about 1 MB: growth under a version's size means nothing piles up
+            ScenarioResult r = new AppBundleUpdateScenario(new SystemScenarios(assets, g, work.resolve("bt"), images)).manyUpdates(versions, 512);
+            System.out.println(r);
+            assertTrue(r.passed(), "app-updates: " + r.failures() + " " + r.evidence());
         }
     }
 
@@ -348,6 +375,20 @@ class SystemScenariosTest {
         ScenarioResult r = appUpdate(true);
         assertFalse(r.passed(), "app-update must fail when an unhealthy bundle is kept: " + r);
         assertTrue(r.failures().stream().anyMatch(f -> f.contains("version 2 runs again by itself")), r.failures().toString());
+    }
+
+    /** moducop-app-preinstall without its space check: with 40 MiB free on /data bundle 2 is no longer refused. */
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    void withoutTheSpaceCheckAFullDataTakesTheBundle() throws IOException, InterruptedException {
+        if (System.getenv("MODUCOP_LONG_BOOT_TESTS") == null) {
+            Assumptions.abort("SKIPPED: set MODUCOP_LONG_BOOT_TESTS=1 (one boot with two app bundle trials, about 10 minutes)");
+        }
+        ScenarioResult r = appUpdate("without the space check", "moducop-app-preinstall",
+                "[ \"$free\" -ge \"$need\" ] || refuse", ": no space check || refuse");
+        assertFalse(r.passed(), "app-update must fail when a bundle that does not fit is taken: " + r);
+        assertTrue(r.failures().stream().anyMatch(f -> f.contains("app bundle 2 is refused before anything is written")),
+                r.failures().toString());
     }
 
     /**
