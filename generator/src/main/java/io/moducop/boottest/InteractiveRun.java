@@ -1,5 +1,7 @@
 package io.moducop.boottest;
 
+import static io.moducop.Diagnostic.escape;
+
 import io.moducop.util.Processes;
 
 import java.io.IOException;
@@ -56,7 +58,7 @@ public final class InteractiveRun {
         d.build();
         d.task(null);
         d.share("after", "stay\n".getBytes(StandardCharsets.UTF_8));
-        d.notes.forEach(n -> out.println("run: " + n));
+        d.notes.forEach(n -> out.println("run: " + escape(n)));
         StringBuilder net = new StringBuilder("user,id=n0,restrict=on");
         ports.forEach((name, p) -> net.append(",hostfwd=tcp:127.0.0.1:").append(p).append("-:").append("ssh".equals(name) ? 22 : p));
         UpdateServer server = o.serve() == null ? null
@@ -64,12 +66,12 @@ public final class InteractiveRun {
         try {
             if (server != null) {
                 net.append(',').append(server.guestfwd());
-                out.printf("run: %s is served to the guest as %s (busybox httpd on 127.0.0.1; log %s)%n", o.serve(), UpdateServer.URL,
-                        work.resolve("update-server.log"));
+                out.printf("run: %s is served to the guest as %s (busybox httpd on 127.0.0.1; log %s)%n", escape(o.serve()),
+                        UpdateServer.URL, escape(work.resolve("update-server.log")));
             }
             ports.forEach((name, p) -> out.printf("run: %s: 127.0.0.1:%d%n", name, p));
-            out.printf(Locale.ROOT, "run: disk %s; %s%n", d.disk,
-                    o.console() == null ? "the console follows (Ctrl-C ends QEMU)" : "the console goes to " + o.console());
+            out.printf(Locale.ROOT, "run: disk %s; %s%n", escape(d.disk),
+                    o.console() == null ? "the console follows (Ctrl-C ends QEMU)" : "the console goes to " + escape(o.console()));
             out.flush();
             List<String> cmd = d.unit.systemCommand(d.share, List.of("-netdev", net.toString(), "-device", "virtio-net-device,netdev=n0"));
             Process qemu = o.console() == null ? Processes.startInteractive(cmd) : Processes.startLogged(cmd, o.console());
@@ -84,7 +86,7 @@ public final class InteractiveRun {
                 }
                 return qemu.waitFor() == 0 ? 0 : 1;
             } finally {
-                Runtime.getRuntime().removeShutdownHook(hook);
+                UpdateServer.unhook(hook);
                 qemu.destroy();
             }
         } finally {

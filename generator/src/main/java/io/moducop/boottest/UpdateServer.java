@@ -57,6 +57,15 @@ final class UpdateServer implements AutoCloseable {
         throw new IOException("busybox httpd on 127.0.0.1:" + port + " did not accept connections within 5 s");
     }
 
+    /** Removes a shutdown hook, unless the JVM is already shutting down (Ctrl-C), when the hook runs anyway. */
+    static void unhook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook ends the process as the JVM goes
+        }
+    }
+
     /** The user network's forward of 10.0.2.100:80 to this server, one {@code busybox nc} per connection. */
     String guestfwd() {
         return "guestfwd=tcp:10.0.2.100:80-cmd:" + busybox + " nc 127.0.0.1 " + port;
@@ -76,7 +85,7 @@ final class UpdateServer implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        Runtime.getRuntime().removeShutdownHook(hook);
+        unhook(hook);
         process.destroy();
         process.waitFor();
     }
