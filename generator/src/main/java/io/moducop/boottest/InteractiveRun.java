@@ -54,26 +54,27 @@ public final class InteractiveRun {
             requireFree(e.getKey(), e.getValue());
         }
         SystemScenarios sys = new SystemScenarios(assets, gen, work, images);
-        SystemScenarios.Device d = sys.device(java.nio.file.Files.createDirectories(work.resolve("device")), gen);
+        // a fresh directory as each boot-test scenario gets (links in an old one removed, not followed)
+        Path dir = work.resolve("device");
+        DiskBuilder.delete(dir);
+        SystemScenarios.Device d = sys.device(java.nio.file.Files.createDirectories(dir), gen);
         d.build();
         d.task(null);
         d.share("after", "stay\n".getBytes(StandardCharsets.UTF_8));
         d.notes.forEach(n -> out.println("run: " + escape(n)));
-        StringBuilder net = new StringBuilder("user,id=n0,restrict=on");
-        ports.forEach((name, p) -> net.append(",hostfwd=tcp:127.0.0.1:").append(p).append("-:").append("ssh".equals(name) ? 22 : p));
         UpdateServer server = o.serve() == null ? null
-                : UpdateServer.start(assets.tool("busybox").toString(), o.serve(), work.resolve("update-server.log"));
+                : UpdateServer.start(assets.tool("busybox").toString(), o.serve(), dir.resolve("update-server.log"));
         try {
             if (server != null) {
-                net.append(',').append(server.guestfwd());
                 out.printf("run: %s is served to the guest as %s (busybox httpd on 127.0.0.1; log %s)%n", escape(o.serve()),
-                        UpdateServer.URL, escape(work.resolve("update-server.log")));
+                        UpdateServer.URL, escape(dir.resolve("update-server.log")));
             }
             ports.forEach((name, p) -> out.printf("run: %s: 127.0.0.1:%d%n", name, p));
             out.printf(Locale.ROOT, "run: disk %s; %s%n", escape(d.disk),
                     o.console() == null ? "the console follows (Ctrl-C ends QEMU)" : "the console goes to " + escape(o.console()));
             out.flush();
-            List<String> cmd = d.unit.systemCommand(d.share, List.of("-netdev", net.toString(), "-device", "virtio-net-device,netdev=n0"));
+            List<Integer> appPorts = ports.entrySet().stream().filter(e -> !"ssh".equals(e.getKey())).map(Map.Entry::getValue).toList();
+            List<String> cmd = d.unit.systemCommand(d.share, Qemu.Network.USER.qemuArgs(o.sshPort(), server, appPorts));
             Process qemu = o.console() == null ? Processes.startInteractive(cmd) : Processes.startLogged(cmd, o.console());
             Thread hook = new Thread(qemu::destroy);
             Runtime.getRuntime().addShutdownHook(hook);

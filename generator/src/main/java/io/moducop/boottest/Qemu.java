@@ -89,10 +89,18 @@ final class Qemu {
 
         /** {@code server} may be null (none); only the user network reaches it. */
         List<String> qemuArgs(int sshPort, UpdateServer server) {
+            return qemuArgs(sshPort, server, List.of());
+        }
+
+        /** As {@link #qemuArgs(int, UpdateServer)}, with each of {@code ports} forwarded from 127.0.0.1 to the same guest port. */
+        List<String> qemuArgs(int sshPort, UpdateServer server, List<Integer> ports) {
+            StringBuilder user = new StringBuilder("user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:" + sshPort + "-:22");
+            ports.forEach(p -> user.append(",hostfwd=tcp:127.0.0.1:").append(p).append("-:").append(p));
+            if (server != null) {
+                user.append(',').append(server.guestfwd());
+            }
             return switch (this) {
-                case USER -> List.of("-netdev", "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:" + sshPort + "-:22"
-                        + (server == null ? "" : "," + server.guestfwd()),
-                        "-device", "virtio-net-device,netdev=n0");
+                case USER -> List.of("-netdev", user.toString(), "-device", "virtio-net-device,netdev=n0");
                 case NONE -> List.of();
                 case NO_DHCP -> List.of("-netdev", "hubport,id=n0,hubid=0", "-device", "virtio-net-device,netdev=n0");
             };
