@@ -233,19 +233,44 @@ class SystemScenariosTest {
         assertTrue(r.failures().stream().anyMatch(f -> f.contains("rauc install of the app bundle succeeded")), r.failures().toString());
     }
 
+    /**
+     * system.conf naming the compatible that app-install's "other compatible" bundle was made for:
+     * RAUC's compatible check is system.conf's line, and the scenario must see that bundle taken.
+     */
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    void withAnotherCompatibleInSystemConfTheOtherBundleIsTaken() throws IOException, InterruptedException {
+        if (System.getenv("MODUCOP_LONG_BOOT_TESTS") == null) {
+            Assumptions.abort("SKIPPED: set MODUCOP_LONG_BOOT_TESTS=1 (one boot with applications, about 5 minutes idle)");
+        }
+        ScenarioResult r = appInstall("with compatible=another-board in system.conf",
+                conf -> conf.replaceFirst("(?m)^compatible=.*$", "compatible=another-board"));
+        assertFalse(r.passed(), "app-install must fail when system.conf names the other compatible: " + r);
+        assertTrue(r.failures().stream().anyMatch(f -> f.contains("an app bundle for another compatible is refused")), r.failures().toString());
+    }
+
     private ScenarioResult appInstall(boolean withoutRepository) throws IOException, InterruptedException {
+        return withoutRepository ? appInstall("without the artifact repository", conf -> {
+            String cut = conf.substring(0, conf.indexOf("\n# App bundles")) + "\n";
+            assertFalse(cut.contains("[artifacts."), "the mutation must remove the repository");
+            return cut;
+        }) : appInstall("", null);
+    }
+
+    /** The app-install scenario; {@code systemConf} (null: none) changes the generated system.conf. */
+    private ScenarioResult appInstall(String label, java.util.function.UnaryOperator<String> systemConf) throws IOException, InterruptedException {
         try (LocalRegistry registry = new LocalRegistry(Files.createDirectories(work.resolve("registry")))) {
             ImageCache images = new ImageCache(work.resolve("images"), null, false);
             GeneratedFiles g = withApp(registry, images, 1);
-            if (withoutRepository) {
+            if (systemConf != null) {
                 String path = "meta-moducop/dynamic-layers/rauc/recipes-core/rauc/files/moducop-qemuarm64/system.conf";
                 String conf = new String(g.files().get(path), UTF_8);
-                String cut = conf.substring(0, conf.indexOf("\n# App bundles"));
-                assertFalse(cut.contains("[artifacts."), "the mutation must remove the repository");
-                g = g.withFile(path, (cut + "\n").getBytes(UTF_8));
+                String mutated = systemConf.apply(conf);
+                assertFalse(mutated.equals(conf), "the mutation must change system.conf");
+                g = g.withFile(path, mutated.getBytes(UTF_8));
             }
             ScenarioResult r = new SystemScenarios(assets, g, work.resolve("bt"), images).run(List.of("app-install"), 1).get(0);
-            System.out.println((withoutRepository ? "without the artifact repository: " : "") + r);
+            System.out.println(label + (label.isEmpty() ? "" : ": ") + r);
             return r;
         }
     }
@@ -389,6 +414,75 @@ class SystemScenariosTest {
         assertFalse(r.passed(), "app-update must fail when a bundle that does not fit is taken: " + r);
         assertTrue(r.failures().stream().anyMatch(f -> f.contains("app bundle 2 is refused before anything is written")),
                 r.failures().toString());
+    }
+
+    /**
+     * Power cuts during app bundle installs (MODUCOP_APP_POWER_CUTS of them, 30 unless set; seed
+     * MODUCOP_APP_POWER_CUT_SEED): each time A runs the old or the new set, complete and healthy;
+     * first, an app bundle for an OS with other applications and one on a slot not marked good
+     * change nothing.
+     */
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    void powerCutsDuringAppBundleInstallsLeaveTheOldOrTheNewSet() throws IOException, InterruptedException {
+        if (System.getenv("MODUCOP_LONG_BOOT_TESTS") == null) {
+            Assumptions.abort("SKIPPED: set MODUCOP_LONG_BOOT_TESTS=1 (a boot and an app bundle install per cut: 30 cuts take 1-2 hours)");
+        }
+        int cuts = Integer.parseInt(System.getenv().getOrDefault("MODUCOP_APP_POWER_CUTS", "30"));
+        long seed = Long.parseLong(System.getenv().getOrDefault("MODUCOP_APP_POWER_CUT_SEED", "20261208"));
+        ScenarioResult r = appPowerCut("", null, null, null, true, seed, cuts, List.of("install", "copy", "trial", "prune"));
+        assertTrue(r.passed(), "app-power-cut: " + r.failures() + " " + r.evidence());
+    }
+
+    /** The trial's mark on /data instead of /run: a cut during a trial leaves a set that was never marked good running. */
+    @Test
+    @Execution(ExecutionMode.CONCURRENT)
+    void withTheTrialMarkOnDataACutTrialRunsUnmarked() throws IOException, InterruptedException {
+        if (System.getenv("MODUCOP_LONG_BOOT_TESTS") == null) {
+            Assumptions.abort("SKIPPED: set MODUCOP_LONG_BOOT_TESTS=1 (three boots with app bundle installs, about 15 minutes idle)");
+        }
+        ScenarioResult r = appPowerCut("with the trial mark on /data", "moducop-apps.sh", "MODUCOP_TRIAL=/run/moducop/apps-trial",
+                "MODUCOP_TRIAL=/data/moducop/apps/apps-trial", false, 20261208L, 1, List.of("trial"));
+        assertFalse(r.passed(), "app-power-cut must fail when a cut trial survives the reboot: " + r);
+        assertTrue(r.failures().stream().anyMatch(f -> f.contains("is marked good with A")), r.failures().toString());
+    }
+
+    private ScenarioResult appPowerCut(String label, String script, String from, String to, boolean rules, long seed, int cuts,
+            List<String> phases) throws IOException, InterruptedException {
+        try (LocalRegistry registry = new LocalRegistry(Files.createDirectories(work.resolve("registry")))) {
+            ImageCache images = new ImageCache(work.resolve("images"), null, false);
+            GeneratedFiles g = withApp(registry, images, 1, true, VOLUME);
+            if (script != null) {
+                String text = new String(g.files().get(APPS + script), UTF_8);
+                String mutated = text.replace(from, to);
+                assertFalse(mutated.equals(text), "the mutation must change " + script);
+                g = g.withFile(APPS + script, mutated.getBytes(UTF_8));
+            }
+            Profile two = withApp(registry, images, 2, true, VOLUME).profile();
+            Profile three = withApp(registry, images, 3, true, VOLUME).profile();
+            Profile olderOs = rules ? withAnotherApp(work.resolve("profile-2-more")) : null;
+            ScenarioResult r = new AppBundlePowerCut(new SystemScenarios(assets, g, work.resolve("bt"), images))
+                    .run(two, three, olderOs, seed, cuts, phases);
+            System.out.println(label + (label.isEmpty() ? "" : ": ") + r);
+            return r;
+        }
+    }
+
+    /** The profile in {@code dir} with a second application, legacy (the same image, no port): what an OS that ran other applications took. */
+    private static Profile withAnotherApp(Path dir) throws IOException {
+        String web = Files.readString(dir.resolve("apps/web/compose.yaml"));
+        String image = web.lines().filter(l -> l.strip().startsWith("image: ")).findFirst().orElseThrow().strip().substring(7);
+        Files.createDirectories(dir.resolve("apps/legacy"));
+        Files.writeString(dir.resolve("apps/legacy/compose.yaml"), """
+                services:
+                  legacy:
+                    image: %s
+                    command: ["/bin/busybox", "sleep", "100000"]
+                    restart: always
+                """.formatted(image));
+        Path board = dir.resolve("board-older-os.yaml");
+        Files.writeString(board, Files.readString(dir.resolve("board.yaml")) + "  - name: legacy\n    compose: apps/legacy/compose.yaml\n");
+        return ProfileLoader.load(board);
     }
 
     /**
