@@ -19,9 +19,8 @@ import java.util.Random;
 /**
  * The app-power-cut scenario, which only SystemScenariosTest runs (it needs versions of an
  * application): the plug is pulled at seeded random moments while RAUC installs an app bundle
- * (install), while moducop-app-update copies its set out of the repository (copy), while the set
- * is on trial until moducop-app-update marks it good (trial) and while it prunes what no slot uses
- * (prune). Each phase's length comes from a calibration boot that installs a bundle whole. The boot after a cut reports before it
+ * (install), while moducop-app-update copies its set out of the repository and tries it until it
+ * marks it good (trial) and while it prunes what no slot uses (prune). Each phase's length comes from a calibration boot that installs a bundle whole. The boot after a cut reports before it
  * installs the next bundle, so every boot but the first follows a cut: slot A came up and was
  * marked good, the set it runs is the one that ran before the cut or the one being installed,
  * marked good with A (or the slot's own), every container up and the web service healthy, the
@@ -52,8 +51,8 @@ final class AppBundlePowerCut {
     }
 
     /**
-     * {@code cuts} cuts with {@code seed}, in the phases named by {@code phases} (install, copy,
-     * trial, prune) in turn; {@code two} and {@code three} are healthy versions of the application, which
+     * {@code cuts} cuts with {@code seed}, in the phases named by {@code phases} (install,
+     * trial, prune, or on-trial: the trial after its mark is set) in turn; {@code two} and {@code three} are healthy versions of the application, which
      * the boots install alternately. {@code olderOs} (null: none) is an app bundle made for an OS
      * that runs other applications, and a bundle is also installed on a slot not yet marked good;
      * both must change nothing.
@@ -107,10 +106,14 @@ final class AppBundlePowerCut {
         }
         // moducop-app-update's own line (journal+console) is the commit point: the set marked good with A
         String commit = ": healthy; marked good with slot A";
+        // moducop-app-update copies the set out of the repository while rauc install is still ending (the
+        // post-install handler starts it), so the copy has no console line of its own to open a phase: it
+        // is the start of the trial phase
         List<Phase> all = List.of(Phase.of("install", BOOTTEST_PHASE + "install pc-", BOOTTEST_PHASE + "installed pc-", cal),
-                Phase.of("copy", BOOTTEST_PHASE + "installed pc-", BOOTTEST_PHASE + "trial pc-", cal),
-                Phase.of("trial", BOOTTEST_PHASE + "trial pc-", commit, cal),
-                Phase.of("prune", commit, BOOTTEST_PHASE + "switched pc-", cal));
+                Phase.of("trial", BOOTTEST_PHASE + "installed pc-", commit, cal),
+                Phase.of("prune", commit, BOOTTEST_PHASE + "switched pc-", cal),
+                // the part of the trial after its mark is set (the task saw "on trial" in last-update)
+                Phase.of("on-trial", BOOTTEST_PHASE + "trial pc-", commit, cal));
         List<Phase> used = all.stream().filter(p -> phases.contains(p.name())).toList();
         s.evidence.add("windows (s after power-on, calibration boot): " + String.join(", ", all.stream()
                 .map(p -> String.format(Locale.ROOT, "%s %.1f-%.1f", p.name(), p.from(), p.to())).toList()));

@@ -430,7 +430,7 @@ class SystemScenariosTest {
         }
         int cuts = Integer.parseInt(System.getenv().getOrDefault("MODUCOP_APP_POWER_CUTS", "30"));
         long seed = Long.parseLong(System.getenv().getOrDefault("MODUCOP_APP_POWER_CUT_SEED", "20261208"));
-        ScenarioResult r = appPowerCut("", null, null, null, true, seed, cuts, List.of("install", "copy", "trial", "prune"));
+        ScenarioResult r = appPowerCut("", null, null, null, true, seed, cuts, List.of("install", "trial", "prune"));
         assertTrue(r.passed(), "app-power-cut: " + r.failures() + " " + r.evidence());
     }
 
@@ -442,7 +442,7 @@ class SystemScenariosTest {
             Assumptions.abort("SKIPPED: set MODUCOP_LONG_BOOT_TESTS=1 (three boots with app bundle installs, about 15 minutes idle)");
         }
         ScenarioResult r = appPowerCut("with the trial mark on /data", "moducop-apps.sh", "MODUCOP_TRIAL=/run/moducop/apps-trial",
-                "MODUCOP_TRIAL=/data/moducop/apps/apps-trial", false, 20261208L, 1, List.of("trial"));
+                "MODUCOP_TRIAL=/data/moducop/apps/apps-trial", false, 20261208L, 1, List.of("on-trial"));
         assertFalse(r.passed(), "app-power-cut must fail when a cut trial survives the reboot: " + r);
         assertTrue(r.failures().stream().anyMatch(f -> f.contains("is marked good with A")), r.failures().toString());
     }
