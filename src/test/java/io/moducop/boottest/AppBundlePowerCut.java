@@ -73,7 +73,8 @@ final class AppBundlePowerCut {
         byte[] keyring = Files.readAllBytes(keys.resolve(DevelopmentKeys.CA_CERT));
         appsGroup.appBundle(two, keys, keyring, "pc-2", d.share.resolve("pc-2.raucb")).make(rauc);
         appsGroup.appBundle(three, keys, keyring, "pc-3", d.share.resolve("pc-3.raucb")).make(rauc);
-        String cut = resource("boottest/system/app-update.sh") + resource("boottest/system/app-power-cut.sh");
+        String helpers = resource("boottest/system/app-update.sh");
+        String cut = resource("boottest/system/app-power-cut.sh");
         String rules = "";
         if (olderOs != null) {
             appsGroup.appBundle(olderOs, keys, keyring, "older-os", d.share.resolve("older-os.raucb")).make(rauc);
@@ -83,7 +84,7 @@ final class AppBundlePowerCut {
         }
 
         // calibration: the rules' installs, then a whole install of pc-2 with the phases on the console
-        d.task(rules + cut);
+        d.task(helpers + rules + cut);
         BootConsole c = d.boot(s);
         Qemu.Boot cal = d.lastBoot;
         sys.expectSystemUp(s, c, "A");
@@ -128,7 +129,7 @@ final class AppBundlePowerCut {
         String next = before;
         int made = 0;
         int late = 0;
-        d.task(cut);
+        d.task(helpers + cut);
         for (int i = 0; made < cuts && i < 3 * cuts; i++) {
             Phase p = used.get(made % used.size());
             double after = rnd.nextDouble() * (p.to() - p.from());
