@@ -342,19 +342,24 @@ class SystemScenariosTest {
     private ScenarioResult appUpdate(String label, String script, String from, String to) throws IOException, InterruptedException {
         try (LocalRegistry registry = new LocalRegistry(Files.createDirectories(work.resolve("registry")))) {
             ImageCache images = new ImageCache(work.resolve("images"), null, false);
-            GeneratedFiles g = withApp(registry, images, 1, true, VOLUME);
-            if (script != null) {
-                String text = new String(g.files().get(APPS + script), UTF_8);
-                String mutated = text.replace(from, to);
-                assertFalse(mutated.equals(text), "the mutation must change " + script);
-                g = g.withFile(APPS + script, mutated.getBytes(UTF_8));
-            }
+            GeneratedFiles g = mutated(withApp(registry, images, 1, true, VOLUME), script, from, to);
             Profile two = withApp(registry, images, 2, true, VOLUME).profile();
             Profile three = withApp(registry, images, 3, false, VOLUME).profile();
             ScenarioResult r = new AppBundleUpdateScenario(new SystemScenarios(assets, g, work.resolve("bt"), images)).appUpdate(two, three);
             System.out.println(label + (label.isEmpty() ? "" : ": ") + r);
             return r;
         }
+    }
+
+    /** {@code g} with {@code script} (under moducop-apps' files) changed: {@code from} replaced by {@code to}; unchanged when null. */
+    private static GeneratedFiles mutated(GeneratedFiles g, String script, String from, String to) {
+        if (script == null) {
+            return g;
+        }
+        String text = new String(g.files().get(APPS + script), UTF_8);
+        String changed = text.replace(from, to);
+        assertFalse(changed.equals(text), "the mutation must change " + script);
+        return g.withFile(APPS + script, changed.getBytes(UTF_8));
     }
 
     /** 20 app bundles in a row, each with a new image: each healthy and marked good; /data does not grow. */
@@ -451,13 +456,7 @@ class SystemScenariosTest {
             List<String> phases) throws IOException, InterruptedException {
         try (LocalRegistry registry = new LocalRegistry(Files.createDirectories(work.resolve("registry")))) {
             ImageCache images = new ImageCache(work.resolve("images"), null, false);
-            GeneratedFiles g = withApp(registry, images, 1, true, VOLUME);
-            if (script != null) {
-                String text = new String(g.files().get(APPS + script), UTF_8);
-                String mutated = text.replace(from, to);
-                assertFalse(mutated.equals(text), "the mutation must change " + script);
-                g = g.withFile(APPS + script, mutated.getBytes(UTF_8));
-            }
+            GeneratedFiles g = mutated(withApp(registry, images, 1, true, VOLUME), script, from, to);
             Profile two = withApp(registry, images, 2, true, VOLUME).profile();
             Profile three = withApp(registry, images, 3, true, VOLUME).profile();
             Profile olderOs = rules ? withAnotherApp(work.resolve("profile-2-more")) : null;
