@@ -207,6 +207,10 @@ final class PowerCut {
         if (before.exitCode() == 8 && before.output().contains("Bad magic number")) {
             return "blank (not formatted yet)";
         }
+        String clean = "clean" + (replay == 0 ? "" : " after journal replay");
+        if (before.exitCode() == 0) {
+            return clean;
+        }
         List<String> found = problems(before.output());
         Processes.Result preen = Processes.run(List.of(e2fsck, "-fp", data.toString()));
         if (preen.exitCode() >= 4) {
@@ -216,7 +220,7 @@ final class PowerCut {
         if (fn.exitCode() != 0) {
             return "NOT CLEAN after e2fsck -fp (e2fsck -fn exit " + fn.exitCode() + ": " + problems(fn.output()) + ")";
         }
-        return "clean" + (replay == 0 ? "" : " after journal replay") + (found.isEmpty() ? "" : "; e2fsck -p repaired " + found);
+        return clean + "; e2fsck -p repaired " + found;
     }
 
     /** e2fsck's findings: its lines without the passes, prompts and summary. */
